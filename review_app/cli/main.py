@@ -1,0 +1,49 @@
+"""Entry point: builds the parser from the command modules and turns project errors into exit code 2."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from review_app import __version__
+from review_app.errors import ReviewAppError
+
+# Each module has ``register(subparsers)``, which adds its parser and sets ``func`` to a
+# function taking the parsed arguments and returning the exit code.
+COMMAND_MODULES = (
+    "review_app.cli.score",
+)
+
+EXIT_OK = 0
+EXIT_GATE_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m review_app",
+        description="Score machine translation with sacrebleu and flag what a reviewer must fix.",
+    )
+    parser.add_argument("--version", action="version", version=f"review_app {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or EXIT_OK)
+    except ReviewAppError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
