@@ -69,16 +69,15 @@ def default_jobs() -> int:
 
 
 def worker_pool(jobs: int) -> ProcessPoolExecutor:
-    """A pool kept for the life of the process (the app scores many times). Workers start from a
-    fork server, never by forking a threaded process such as Streamlit's."""
+    """A pool kept for the life of the process (the app scores many times). Workers are forked:
+    spawn and forkserver re-import the main module, which scripts and Streamlit pages do not allow.
+    The workers only run :func:`compute_chunk`, which takes no locks a forked child could inherit held."""
     global _POOL, _POOL_SIZE
     if _POOL is None or _POOL_SIZE != jobs:
         if _POOL is not None:
             _POOL.shutdown(cancel_futures=True)
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         context = multiprocessing.get_context(method)
-        if method == "forkserver":
-            context.set_forkserver_preload(["review_app.scoring.stats"])
         _POOL = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
         _POOL_SIZE = jobs
     return _POOL
