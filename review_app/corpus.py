@@ -67,7 +67,7 @@ class Corpus:
         for label, values in (("documents", self.documents), ("domains", self.domains)):
             if values is not None and len(values) != len(self):
                 raise InputError(
-                    f"{label} list has {len(values)} lines but the corpus has {len(self)} segments",
+                    f"{label} list has {plural(len(values), 'line')} but the corpus has {len(self)} segments",
                     self.origin,
                 )
         check_unique_names(self.systems, "system")
