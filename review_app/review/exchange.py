@@ -131,7 +131,8 @@ def restore_cell(value: str) -> str:
 
 def rows_to_csv(rows: Iterable[Mapping[str, Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # RFC 4180 line ends: with "\n" alone, a cell holding a bare "\r" would not be quoted.
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)
     for row in rows:
         writer.writerow([neutralise_cell(str(row[column])) for column in EXPORT_COLUMNS])

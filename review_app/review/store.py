@@ -45,6 +45,7 @@ from sqlalchemy import (
     and_,
     create_engine,
     event,
+    inspect,
     func,
     insert,
     select,
@@ -326,7 +327,26 @@ class ReviewStore:
         with self._engine.begin() as conn:
             yield conn
 
+    def _stored_schema_version(self) -> int | None:
+        """The schema version recorded in the database; None when the tables are not all there."""
+        with self._read() as conn:
+            present = set(inspect(conn).get_table_names())
+            if not {table.name for table in metadata.sorted_tables} <= present:
+                return None
+            stored = conn.execute(select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()
+        return None if stored is None else int(stored)
+
     def _create_schema(self) -> None:
+        # Opening an existing database only reads, so it does not wait for a long write elsewhere.
+        stored = self._stored_schema_version()
+        if stored is not None:
+            if stored > SCHEMA_VERSION:
+                raise ReviewAppError(
+                    f"the review database {self.url} has schema version {stored}, newer than this "
+                    f"program's {SCHEMA_VERSION}; update review_app"
+                )
+            if stored == SCHEMA_VERSION:
+                return
         with self._write() as conn:
             if conn.dialect.name == "postgresql":
                 # Serialise concurrent first opens (CREATE TABLE races otherwise).
