@@ -58,7 +58,9 @@ class PairedResult:
 
     @property
     def significant(self) -> bool:
-        return self.p_value < SIGNIFICANCE_LEVEL
+        # sacrebleu's p-value for two identical systems is 1/(n+1), "significant"; a zero
+        # difference is never reported as one.
+        return self.p_value < SIGNIFICANCE_LEVEL and self.score != self.baseline_score
 
 
 def paired_bootstrap(
