@@ -20,6 +20,7 @@ Audit log
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -253,12 +254,16 @@ def _check_segment(segment: Any) -> int:
     return segment
 
 
-def _check_span(start: Any, end: Any, text: Any) -> None:
+def _check_offsets(start: Any, end: Any) -> None:
     for name, value in (("start", start), ("end", end)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ValueError(f"span {name} must be a non-negative integer, not {value!r}")
     if start > end:
         raise ValueError(f"span {start}-{end} ends before it starts")
+
+
+def _check_span(start: Any, end: Any, text: Any) -> None:
+    _check_offsets(start, end)
     if not isinstance(text, str):
         raise ValueError(f"span text must be a string, not {text!r}")
     if len(text) != end - start:
@@ -523,9 +528,12 @@ class ReviewStore:
                     now,
                     {"before": before, "after": after, "version": base_version + 1},
                 )
-        except (IntegrityError, _Retry):
+        except (IntegrityError, _Retry) as exc:
             # Someone else created or updated the row between our read and our write.
-            raise ConflictError(self.get_segment(corpus, system, segment), base_version) from None
+            current = self.get_segment(corpus, system, segment)
+            if current.version == base_version:  # not a concurrent save: a genuine error
+                raise exc
+            raise ConflictError(current, base_version) from None
         return SegmentReview(
             corpus=corpus,
             system=system,
@@ -664,7 +672,7 @@ class ReviewStore:
             )
         )
         annotation_id = result.inserted_primary_key[0]
-        stored = Annotation(**{**a.__dict__, "id": annotation_id})
+        stored = dataclasses.replace(a, id=annotation_id)
         self._audit(conn, a.corpus, a.system, a.segment, action, actor, at, _annotation_details(stored))
         return stored
 
@@ -721,14 +729,18 @@ class ReviewStore:
         reviewer: str,
         reason: str = "",
     ) -> Dismissal:
-        """Mark a QA finding as a false alarm. Dismissing one already dismissed returns the
+        """Mark a QA finding as a false alarm, keyed by (system, segment, check, start, end, text)
+        exactly as the check reported it (the offsets are not checked against ``text``, so a
+        check may report source-side spans). Dismissing one already dismissed returns the
         existing record unchanged."""
         _check_name(corpus, "corpus")
         _check_name(system, "system")
         _check_segment(segment)
         _check_name(check, "check")
         _check_name(reviewer, "reviewer")
-        _check_span(start, end, text)
+        _check_offsets(start, end)
+        if not isinstance(text, str):
+            raise ValueError(f"finding text must be a string, not {text!r}")
         key_hash = self._dismissal_hash(system, segment, check, start, end, text)
         d = dismissals_table.c
         now = self._now()
@@ -860,15 +872,13 @@ class ReviewStore:
                 _check_segment(annotation.segment)
                 _check_name(annotation.rater, "rater")
                 _check_span(annotation.start, annotation.end, annotation.text)
-                annotation = Annotation(
-                    **{
-                        **annotation.__dict__,
-                        "id": None,
-                        "corpus": corpus,
-                        "category": normalize_category(annotation.category),
-                        "severity": normalize_severity(annotation.severity),
-                        "created_at": annotation.created_at.astimezone(UTC),
-                    }
+                annotation = dataclasses.replace(
+                    annotation,
+                    id=None,
+                    corpus=corpus,
+                    category=normalize_category(annotation.category),
+                    severity=normalize_severity(annotation.severity),
+                    created_at=annotation.created_at.astimezone(UTC),
                 )
                 identity = _identity(annotation)
                 if identity in existing:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import importlib
 import itertools
 import json
 import os
@@ -28,6 +29,7 @@ from review_app.review import (
 )
 from review_app.review.exchange import parse_annotations
 
+REPO = Path(__file__).resolve().parents[2]
 T0 = datetime(2025, 1, 2, 3, 4, 5, 123456, tzinfo=UTC)
 
 
@@ -212,6 +214,16 @@ def test_invalid_review_values(store):
     assert store.history("c") == []
 
 
+def test_two_processes_from_an_empty_database(db_url, monkeypatch):
+    """Two spawned processes create the tables at the same moment, then annotate, save their
+    own segments and read-modify-write a shared one (retrying on ConflictError): nothing lost."""
+    monkeypatch.syspath_prepend(str(REPO / "bench"))  # spawned processes import their target
+    stress = importlib.import_module("review_store_stress")
+    seconds, exit_codes = stress.run(db_url, 2, 15)
+    assert exit_codes == [0, 0]
+    assert stress.check(db_url, 2, 15) == []
+
+
 # -- annotations -------------------------------------------------------------------------------
 
 
@@ -278,6 +290,12 @@ def test_dismissed_findings(store):
     assert store.undismiss_finding("c", "A", 3, "glossary", 4, 9, "Mars ", reviewer="Bob") is False
     assert len(store.dismissed_findings("c")) == 2
     assert [h.action for h in store.history("c", "A", 3)] == ["undismiss_finding", "dismiss_finding"]
+    # offsets are kept as the check reported them (e.g. source-side spans), not checked against text
+    source_side = store.dismiss_finding("c", "A", 2, "untranslated", 0, 6, "火星", reviewer="Ann")
+    assert (source_side.start, source_side.end, source_side.text) == (0, 6, "火星")
+    store.undismiss_finding("c", "A", 2, "untranslated", 0, 6, "火星", reviewer="Ann")
+    with pytest.raises(ValueError, match="ends before"):
+        store.dismiss_finding("c", "A", 2, "x", 3, 1, "", reviewer="Ann")
     long_text = "x" * 5000  # the uniqueness key is hashed, so long spans are fine
     store.dismiss_finding("c", "A", 9, "length", 0, 5000, long_text, reviewer="Ann")
     assert store.dismissed_findings("c", "A")[-1].text == long_text
