@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything the project needs into ./.venv (and, with --browser, Debian's chromium).
+# Installs everything the project needs into ./.venv. With --test also the Debian packages the tests
+# use: chromium (browser tests) and postgresql (the review store's PostgreSQL tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +23,11 @@ fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt -e .
 
-if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
-    apt_install chromium
+if [ "${1:-}" = "--test" ]; then
+    missing=()
+    [ -x /usr/bin/chromium ] || missing+=(chromium)
+    compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+    if [ ${#missing[@]} -gt 0 ]; then
+        apt_install "${missing[@]}"
+    fi
 fi
