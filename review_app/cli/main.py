@@ -13,6 +13,7 @@ from review_app.errors import ReviewAppError
 # function taking the parsed arguments and returning the exit code.
 COMMAND_MODULES = (
     "review_app.cli.score",
+    "review_app.cli.report",
 )
 
 EXIT_OK = 0
