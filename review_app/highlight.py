@@ -36,22 +36,23 @@ __all__ = [
     "word_diff",
 ]
 
-# Worst first. Aliases map other vocabularies onto these four colours.
-SEVERITY_ORDER = ("critical", "major", "minor", "info")
+# Worst first: the checks' vocabulary (review_app.checks: error, warning, info). Other vocabularies
+# (MQM's critical/major/minor, ...) map onto these three colours.
+SEVERITY_ORDER = ("error", "warning", "info")
 SEVERITY_ALIASES = {
-    "critical": "critical",
-    "error": "critical",
-    "fatal": "critical",
-    "major": "major",
-    "warning": "major",
-    "warn": "major",
-    "minor": "minor",
+    "error": "error",
+    "critical": "error",
+    "fatal": "error",
+    "major": "error",
+    "warning": "warning",
+    "warn": "warning",
+    "minor": "warning",
     "info": "info",
     "neutral": "info",
     "style": "info",
     "note": "info",
 }
-DEFAULT_SEVERITY = "minor"
+DEFAULT_SEVERITY = "warning"
 OPENING = "([{\u201c\u2018\"'"
 CLOSING = ",.;:!?)]}\u201d\u2019"
 POINT_MARK = "\u2041"  # ⁁ caret insertion point, for zero-width findings
@@ -80,7 +81,7 @@ def severity_rank(severity: Any) -> int:
 
 
 def severity_class(severity: Any) -> str:
-    """The CSS class for a severity: ``sev-critical``, ``sev-major``, ``sev-minor`` or ``sev-info``."""
+    """The CSS class for a severity: ``sev-error``, ``sev-warning`` or ``sev-info``."""
     return "sev-" + normalise_severity(severity)
 
 
@@ -302,27 +303,24 @@ def findings_list_html(findings: Iterable[Any]) -> str:
     return '<ul class="finding-list">' + "".join(items) + "</ul>"
 
 
-# Colours carry meaning only: red/orange/amber/blue by severity, green/red for the diff.
+# Colours carry meaning only: red/amber/blue by severity, red/green for the diff.
 HIGHLIGHT_CSS = """
 .seg { white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.55; }
 mark.finding { color: inherit; border-radius: 2px; padding: 0 1px; border-bottom: 2px solid; cursor: help; }
-mark.finding.sev-critical { background: #fde3e1; border-color: #b42318; }
-mark.finding.sev-major { background: #fdebd3; border-color: #c4590a; }
-mark.finding.sev-minor { background: #fdf5c9; border-color: #a88000; }
+mark.finding.sev-error { background: #fde3e1; border-color: #b42318; }
+mark.finding.sev-warning { background: #fdf0c8; border-color: #b77c00; }
 mark.finding.sev-info { background: #e3edfb; border-color: #2e64c0; }
 mark.finding.multi { border-bottom-style: double; border-bottom-width: 3px; }
 mark.finding.point { background: none; border: none; font-weight: 700; padding: 0; }
-mark.finding.point.sev-critical { color: #b42318; }
-mark.finding.point.sev-major { color: #c4590a; }
-mark.finding.point.sev-minor { color: #a88000; }
+mark.finding.point.sev-error { color: #b42318; }
+mark.finding.point.sev-warning { color: #b77c00; }
 mark.finding.point.sev-info { color: #2e64c0; }
 del.diff-del { color: #9b1c1c; text-decoration: line-through; text-decoration-color: #b42318; }
 ins.diff-ins { color: #05603a; background: #d9f5e5; text-decoration: none; border-radius: 2px; padding: 0 1px; }
 ul.finding-list { list-style: none; margin: .35rem 0 0; padding: 0; font-size: .85em; }
 ul.finding-list li { margin: .15rem 0; padding-left: .55rem; border-left: 3px solid #98a2b3; }
-ul.finding-list li.sev-critical { border-color: #b42318; }
-ul.finding-list li.sev-major { border-color: #c4590a; }
-ul.finding-list li.sev-minor { border-color: #a88000; }
+ul.finding-list li.sev-error { border-color: #b42318; }
+ul.finding-list li.sev-warning { border-color: #b77c00; }
 ul.finding-list li.sev-info { border-color: #2e64c0; }
 ul.finding-list .check { font-weight: 600; }
 ul.finding-list .suggestion { color: #05603a; }

@@ -26,7 +26,7 @@ class F:
     start: int | None
     end: int | None
     check: str = "case"
-    severity: str = "major"
+    severity: str = "warning"
     message: str = "msg"
     suggestion: str | None = None
     text: str = ""
@@ -79,9 +79,9 @@ def test_plain_text_is_escaped_and_unchanged():
 def test_one_finding_is_marked_with_title():
     text = "China's probe tianwen-1 launched"
     start = text.index("tianwen-1")
-    finding = F(start, start + 9, check="case", severity="major", message="Proper noun not capitalised", suggestion="Tianwen-1")
+    finding = F(start, start + 9, check="case", severity="warning", message="Proper noun not capitalised", suggestion="Tianwen-1")
     out = highlight_html(text, [finding])
-    assert '<mark class="finding sev-major" data-checks="case" title="case: Proper noun not capitalised \u2192 Tianwen-1">tianwen-1</mark>' in out
+    assert '<mark class="finding sev-warning" data-checks="case" title="case: Proper noun not capitalised \u2192 Tianwen-1">tianwen-1</mark>' in out
     assert html.unescape(re.sub(r"<[^>]+>", "", out)) == text
 
 
@@ -97,27 +97,27 @@ def test_attributes_are_escaped():
 
 def test_overlapping_findings_nest_properly_and_cover_their_spans():
     text = "abcdefghij"
-    a = F(1, 6, check="glossary", severity="minor", message="A")
-    b = F(4, 9, check="number", severity="critical", message="B")
+    a = F(1, 6, check="glossary", severity="info", message="A")
+    b = F(4, 9, check="number", severity="error", message="B")
     out = highlight_html(text, [a, b])
     parsed = parse(out)
     assert "".join(parsed.text) == text
     # bcd: only a; ef: both (worst colour, both messages); ghi: only b
-    assert '<mark class="finding sev-minor" data-checks="glossary" title="glossary: A">bcd</mark>' in out
-    assert '<mark class="finding sev-critical multi" data-checks="number glossary" title="number: B\nglossary: A">ef</mark>' in out
-    assert '<mark class="finding sev-critical" data-checks="number" title="number: B">ghi</mark>' in out
+    assert '<mark class="finding sev-info" data-checks="glossary" title="glossary: A">bcd</mark>' in out
+    assert '<mark class="finding sev-error multi" data-checks="number glossary" title="number: B\nglossary: A">ef</mark>' in out
+    assert '<mark class="finding sev-error" data-checks="number" title="number: B">ghi</mark>' in out
 
 
 def test_nested_and_identical_findings():
     text = "one two three"
     outer = F(0, 13, check="length", severity="info")
-    inner = F(4, 7, check="term", severity="major")
-    same = F(4, 7, check="spell", severity="minor")
+    inner = F(4, 7, check="term", severity="error")
+    same = F(4, 7, check="spell", severity="warning")
     out = highlight_html(text, [outer, inner, same])
     parsed = parse(out)
     assert "".join(parsed.text) == text
     middle = [m for m in parsed.marks if "term" in m["data-checks"]]
-    assert len(middle) == 1 and middle[0]["class"] == "finding sev-major multi"
+    assert len(middle) == 1 and middle[0]["class"] == "finding sev-error multi"
     assert middle[0]["data-checks"] == "term spell length"
 
 
@@ -131,7 +131,7 @@ def test_out_of_range_and_segment_level_findings():
 
 def test_zero_width_finding_is_a_caret():
     out = highlight_html("ab", [F(1, 1, check="missing-term", message="term missing")])
-    assert out == 'a<mark class="finding point sev-major" data-checks="missing-term" title="missing-term: term missing">' + POINT_MARK + "</mark>b"
+    assert out == 'a<mark class="finding point sev-warning" data-checks="missing-term" title="missing-term: term missing">' + POINT_MARK + "</mark>b"
 
 
 def test_word_diff_ops_rebuild_both_sides():
@@ -184,24 +184,27 @@ def test_diff_with_findings_and_escaping():
 
 def test_findings_list():
     out = findings_list_html([
-        F(0, 1, check="term", severity="minor", message="use <X>", suggestion="X", text="y"),
-        F(2, 3, check="num", severity="critical", message="number differs"),
+        F(0, 1, check="term", severity="warning", message="use <X>", suggestion="X", text="y"),
+        F(2, 3, check="num", severity="error", message="number differs"),
+        F(None, None, check="missing", severity="info", message="term absent"),
     ])
-    assert out.startswith('<ul class="finding-list"><li class="sev-critical">')
+    assert out.startswith('<ul class="finding-list"><li class="sev-error">')
+    assert out.count("<li") == 3  # segment-level findings are listed too
     assert "use &lt;X&gt;" in out and "<q>y</q>" in out
     assert findings_list_html([]) == ""
 
 
 def test_severity_vocabulary():
-    assert severity_rank("critical") < severity_rank("major") < severity_rank("minor") < severity_rank("info")
-    assert severity_class("Warning") == "sev-major"
-    assert severity_class("error") == "sev-critical"
-    assert severity_class("whatever") == "sev-minor"
-    assert severity_class(None) == "sev-minor"
+    assert severity_rank("error") < severity_rank("warning") < severity_rank("info")
+    assert severity_class("Warning") == "sev-warning"
+    assert severity_class("critical") == severity_class("major") == "sev-error"
+    assert severity_class("minor") == "sev-warning"
+    assert severity_class("whatever") == "sev-warning"
+    assert severity_class(None) == "sev-warning"
 
 
 findings_strategy = st.lists(
-    st.tuples(st.integers(-3, 40), st.integers(-3, 40), st.sampled_from(["critical", "major", "minor", "info"])),
+    st.tuples(st.integers(-3, 40), st.integers(-3, 40), st.sampled_from(["error", "warning", "info", "critical"])),
     max_size=6,
 )
 text_strategy = st.text(alphabet=st.sampled_from(list("ab <>&\"'é中 -.,\t")), max_size=30)

@@ -32,7 +32,7 @@ class F:
     system: str
     segment: int
     check: str
-    severity: str = "major"
+    severity: str = "warning"
     start: int = 0
     end: int = 1
     text: str = ""
@@ -60,10 +60,10 @@ def scores(corpus):
 
 
 FINDINGS = [
-    F("A", 2, "case", "minor"),
-    F("A", 2, "glossary", "critical"),
-    F("B", 3, "number", "major"),
-    F("B", 3, "number", "minor"),
+    F("A", 2, "case", "info"),
+    F("A", 2, "glossary", "error"),
+    F("B", 3, "number", "warning"),
+    F("B", 3, "number", "info"),
 ]
 
 
@@ -83,9 +83,9 @@ def test_table_rows_columns_and_scores(corpus, scores):
         for metric_id, metric in system.metrics.items():
             assert rows[metric_id].tolist() == list(metric.sentences)
     row = table[(table.system == "A") & (table.segment == 2)].iloc[0]
-    assert (row.findings, row.checks, row.severity) == (2, "case, glossary", "critical")
+    assert (row.findings, row.checks, row.severity) == (2, "case, glossary", "error")
     row = table[(table.system == "B") & (table.segment == 3)].iloc[0]
-    assert (row.findings, row.checks, row.severity) == (2, "number", "major")
+    assert (row.findings, row.checks, row.severity) == (2, "number", "warning")
     assert table["findings"].sum() == 4
     assert check_names(table) == ["case", "glossary", "number"]
 
@@ -120,7 +120,7 @@ def test_filters(corpus, scores):
     assert list(zip(got.system, got.segment)) == [("A", 2), ("B", 3)]
     got = filter_rows(table, SegmentQuery(checks=(NO_FINDINGS,)))
     assert len(got) == 6 and (got.findings == 0).all()
-    got = filter_rows(table, SegmentQuery(severities=("critical",)))
+    got = filter_rows(table, SegmentQuery(severities=("error",)))
     assert list(zip(got.system, got.segment)) == [("A", 2)]
     got = filter_rows(table, SegmentQuery(metric="bleu", score_min=99.9))
     assert (got.bleu >= 99.9).all() and len(got) == len(table[table.bleu >= 99.9]) > 0
@@ -156,7 +156,7 @@ def test_sorting(corpus, scores):
     by_segment = sort_rows(worst, "segment")
     assert list(zip(by_segment.segment, by_segment.system)) == [(s, n) for s in (1, 2, 3, 4) for n in ("A", "B")]
     by_severity = sort_rows(table, "severity")
-    assert by_severity["severity"].tolist()[:2] == ["critical", "major"]
+    assert by_severity["severity"].tolist()[:2] == ["error", "warning"]
     by_findings = sort_rows(table, "findings", descending=True)
     assert by_findings["findings"].tolist()[:2] == [2, 2]
     partial = build_segment_table(corpus, score_corpus(corpus, metric_ids=("bleu",), cache=False))
