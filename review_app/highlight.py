@@ -30,6 +30,7 @@ __all__ = [
     "SEVERITY_ORDER",
     "findings_list_html",
     "highlight_html",
+    "reference_html",
     "severity_class",
     "severity_rank",
     "tokenize",
@@ -212,13 +213,18 @@ def point_html(finding: Any) -> str:
     return mark_open([finding]).replace('class="finding ', 'class="finding point ', 1) + POINT_MARK + "</mark>"
 
 
-def highlight_html(text: str, findings: Iterable[Any] = (), diff_against: str | None = None) -> str:
+def highlight_html(
+    text: str, findings: Iterable[Any] = (), diff_against: str | None = None, *, insertions: bool = True
+) -> str:
     """``text`` as escaped HTML with findings marked (``<mark class="finding sev-…" title=…>``) and, given
     a reference in ``diff_against``, the word diff to it (``<del class="diff-del">`` for MT words the
     reference lacks, ``<ins class="diff-ins">`` for reference words the MT lacks).
 
+    ``insertions=False`` leaves the reference's words out (only the MT's own words, some marked as not
+    in the reference): the MT half of a side-by-side diff, with :func:`reference_html` the other half.
+
     The result is a fragment without a wrapper; put it in an element with :data:`HIGHLIGHT_CSS`'s
-    ``.seg`` class (white space kept) to show it.
+    ``.seg`` class (white space kept) to show it, and ``.diff-split`` round a side-by-side diff.
     """
     text = text or ""
     length = len(text)
@@ -227,7 +233,7 @@ def highlight_html(text: str, findings: Iterable[Any] = (), diff_against: str | 
     deletions = [(op.hyp_start, op.hyp_end) for op in ops if op.op == "delete"]
     inserts: dict[int, list[str]] = {}
     for op in ops:
-        if op.op == "insert":
+        if op.op == "insert" and insertions:
             inserts.setdefault(op.hyp_start, []).append(op.text)
     points: dict[int, list[Any]] = {}
     ranged: list[Span] = []
@@ -284,6 +290,20 @@ def highlight_html(text: str, findings: Iterable[Any] = (), diff_against: str | 
     return "".join(out)
 
 
+def reference_html(ref: str, hyp: str) -> str:
+    """The reference as escaped HTML with the words the MT lacks marked ``<ins class="diff-ins">``:
+    the reference half of a side-by-side diff (:func:`highlight_html` with ``insertions=False``)."""
+    ref = ref or ""
+    spans = [(op.ref_start, op.ref_end) for op in word_diff(hyp or "", ref) if op.op == "insert"]
+    out, position = [], 0
+    for start, end in spans:
+        out.append(escape(ref[position:start]))
+        out.append(f'<ins class="diff-ins">{escape(ref[start:end])}</ins>')
+        position = end
+    out.append(escape(ref[position:]))
+    return "".join(out)
+
+
 def findings_list_html(findings: Iterable[Any]) -> str:
     """Findings as an escaped list, worst first: check, message and suggestion (for beside the text)."""
     ordered = sorted(findings or (), key=lambda f: (severity_rank(field(f, "severity")), field(f, "start") or 0))
@@ -303,7 +323,8 @@ def findings_list_html(findings: Iterable[Any]) -> str:
     return '<ul class="finding-list">' + "".join(items) + "</ul>"
 
 
-# Colours carry meaning only: red/amber/blue by severity, red/green for the diff.
+# Colours carry meaning only. Findings are highlighter backgrounds with an underline, red/amber/blue by
+# severity; the diff is coloured text: red = MT words not in the reference, green = reference words the MT lacks.
 HIGHLIGHT_CSS = """
 .seg { white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.55; }
 mark.finding { color: inherit; border-radius: 2px; padding: 0 1px; border-bottom: 2px solid; cursor: help; }
@@ -315,8 +336,9 @@ mark.finding.point { background: none; border: none; font-weight: 700; padding: 
 mark.finding.point.sev-error { color: #b42318; }
 mark.finding.point.sev-warning { color: #b77c00; }
 mark.finding.point.sev-info { color: #2e64c0; }
-del.diff-del { color: #9b1c1c; text-decoration: line-through; text-decoration-color: #b42318; }
-ins.diff-ins { color: #05603a; background: #d9f5e5; text-decoration: none; border-radius: 2px; padding: 0 1px; }
+del.diff-del { color: #b42318; text-decoration: line-through; text-decoration-color: #b42318; }
+ins.diff-ins { color: #067647; background: #e3f8ec; text-decoration: none; border-radius: 2px; padding: 0 1px; }
+.diff-split del.diff-del { text-decoration: none; }
 ul.finding-list { list-style: none; margin: .35rem 0 0; padding: 0; font-size: .85em; }
 ul.finding-list li { margin: .15rem 0; padding-left: .55rem; border-left: 3px solid #98a2b3; }
 ul.finding-list li.sev-error { border-color: #b42318; }

@@ -14,6 +14,7 @@ from review_app.highlight import (
     POINT_MARK,
     findings_list_html,
     highlight_html,
+    reference_html,
     severity_class,
     severity_rank,
     tokenize,
@@ -262,3 +263,22 @@ def coverage(fragment: str) -> list[set[str]]:
     cover.feed(fragment)
     cover.close()
     return cover.chars
+
+
+def test_side_by_side_halves():
+    hyp, ref = "the red dog", "the big dog barks"
+    assert highlight_html(hyp, diff_against=ref, insertions=False) == 'the <del class="diff-del">red</del> dog'
+    assert reference_html(ref, hyp) == 'the <ins class="diff-ins">big</ins> dog <ins class="diff-ins">barks</ins>'
+    assert reference_html("<a> & b", "b") == '<ins class="diff-ins">&lt;a&gt; &amp;</ins> b'
+    assert reference_html("", "x") == ""
+
+
+@settings(max_examples=200, deadline=None)
+@given(hyp=text_strategy, ref=text_strategy)
+def test_reference_half_is_the_reference(hyp, ref):
+    out = reference_html(ref, hyp)
+    parsed = parse(out)
+    assert "".join(parsed.text) + "".join(parsed.ins_text) != "" or ref == ""
+    assert html.unescape(re.sub(r"</?ins[^>]*>", "", out)) == ref
+    mt_half = highlight_html(hyp, diff_against=ref, insertions=False)
+    assert html.unescape(re.sub(r"<[^>]+>", "", mt_half)) == hyp
