@@ -50,15 +50,13 @@ def resample_scores(job: BootstrapJob) -> tuple[tuple, np.ndarray]:
     rng = np.random.default_rng(job.seed)
     per_sample = max(1, stats.nbytes)
     block = max(1, min(job.n_samples, BLOCK_BYTES // per_sample))
-    scores = np.empty(job.n_samples, dtype=float)
-    done = 0
-    while done < job.n_samples:
-        rows = min(block, job.n_samples - done)
+    scores = []
+    while len(scores) < job.n_samples:
+        rows = min(block, job.n_samples - len(scores))
         idxs = rng.choice(n, size=(rows, n), replace=True)
-        for offset, resample in enumerate(stats[idxs]):
-            scores[done + offset] = metric._compute_score_from_stats(resample.sum(0)).score
-        done += rows
-    return job.key, scores
+        scores += [metric._compute_score_from_stats(resample.sum(0)).score for resample in stats[idxs]]
+    # np.array of the list, as sacrebleu builds it: chrF's scores stay float32, and so do their mean and CI.
+    return job.key, np.array(scores)
 
 
 @dataclass(frozen=True)

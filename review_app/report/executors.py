@@ -9,6 +9,7 @@ same functions run on the cluster's workers and the numbers are the same.
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from concurrent.futures import Executor
 from contextlib import contextmanager
@@ -19,6 +20,32 @@ from review_app.errors import InputError
 from review_app.scoring.stats import default_jobs, worker_pool
 
 LOCAL_DASK = "local-dask"
+CONNECT_TIMEOUT = "20s"
+
+# compute_chunk sets a reference cache on a metric object shared by the process (lru_cache), so two
+# threads of one Dask worker must not run it at once. The work is pure Python (the GIL serialises it
+# anyway), so one task at a time per worker process costs nothing.
+_PROCESS_LOCK = threading.Lock()
+
+
+def one_at_a_time(fn: Callable[..., Any], *args: Any) -> Any:
+    with _PROCESS_LOCK:
+        return fn(*args)
+
+
+class SerialPerProcess(Executor):
+    """Wraps a Dask ``ClientExecutor``: every task runs under a per-process lock on its worker."""
+
+    def __init__(self, inner: Executor):
+        self.inner = inner
+
+    def submit(self, fn, /, *args, **kwargs):
+        if kwargs:
+            raise TypeError("keyword arguments are not passed through")
+        return self.inner.submit(one_at_a_time, fn, *args)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.inner.shutdown(wait=wait)
 
 
 @dataclass
@@ -67,7 +94,7 @@ def open_runner(scheduler: str | None, jobs: int | None) -> Iterator[Runner]:
         cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
         try:
-            yield Runner(jobs=jobs, executor=client.get_executor(), dask=True,
+            yield Runner(jobs=jobs, executor=SerialPerProcess(client.get_executor()), dask=True,
                          description=f"local Dask cluster, {jobs} worker(s)")
         finally:
             client.close()
@@ -75,12 +102,12 @@ def open_runner(scheduler: str | None, jobs: int | None) -> Iterator[Runner]:
         return
     address = dask_address(scheduler)
     try:
-        client = Client(address, timeout="20s")
+        client = Client(address, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError) as exc:
         raise InputError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
     try:
         workers = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info().get("workers", {}).values()))
-        yield Runner(jobs=workers, executor=client.get_executor(), dask=True,
+        yield Runner(jobs=workers, executor=SerialPerProcess(client.get_executor()), dask=True,
                      description=f"Dask cluster {address}, {workers} thread(s)")
     finally:
         client.close()
@@ -90,7 +117,7 @@ def open_runner(scheduler: str | None, jobs: int | None) -> Iterator[Runner]:
 def runner_for_client(client: Any) -> Iterator[Runner]:
     """A :class:`Runner` on an existing ``distributed.Client`` (tests, notebooks); not closed here."""
     workers = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info().get("workers", {}).values()))
-    yield Runner(jobs=workers, executor=client.get_executor(), dask=True, description="Dask client")
+    yield Runner(jobs=workers, executor=SerialPerProcess(client.get_executor()), dask=True, description="Dask client")
 
 
 def ordered_map(

@@ -113,16 +113,16 @@ def parse_conditions(
             metric_id = aliases.get(name.lower())
             if metric_id is None:
                 raise InputError(f"--{kind} {raw!r}: unknown metric {name!r} (choose from {known})")
-            if metric_id not in metric_ids:
-                raise InputError(
-                    f"--{kind} {raw!r}: {metric_name(metric_id, options)} is not computed "
-                    f"(add it to --metrics)"
-                )
             lower_better = metric_id in LOWER_IS_BETTER
             if kind == FAIL_UNDER and lower_better:
                 raise InputError(f"--{kind} {raw!r}: lower {name} is better; use --fail-over {name}={value}")
             if kind == FAIL_OVER and not lower_better:
                 raise InputError(f"--{kind} {raw!r}: higher {name} is better; use --fail-under {name}={value}")
+            if metric_id not in metric_ids:
+                raise InputError(
+                    f"--{kind} {raw!r}: {metric_name(metric_id, options)} is not computed "
+                    f"(add it to --metrics)"
+                )
             conditions.append(Condition(kind, metric_id, parse_number(value, raw, kind), system, raw))
     for raw in max_findings:
         system, name, value = split_condition(raw, MAX_FINDINGS)

@@ -214,7 +214,7 @@ def chunk_bounds(n_segments: int, size: int, documents: tuple[str, ...] | None =
             end = stop
             while end < limit and documents[end] == documents[end - 1]:
                 end += 1
-            if end < limit or end == n_segments:
+            if end == n_segments or documents[end] != documents[end - 1]:
                 stop = end
         bounds.append((start, stop))
         start = stop
@@ -264,11 +264,10 @@ def stream_chunk(job: StatsJob) -> tuple[int, dict[str, list[SystemChunk]]]:
         chunks = []
         for rows in per_system:
             sentences = np.array([float(scorer._compute_score_from_stats(row).score) for row in rows])
-            integral = all(type(value) is int for row in rows for value in row)
-            stats = np.array(rows, dtype="float32")
-            if integral:
-                int_sum = np.array(rows, dtype=np.int64).sum(0).tolist() if rows else []
-                chunks.append(SystemChunk(stats, sentences, int_sum, None))
+            exact = np.array(rows)  # int64 when every statistic is a Python int, else float64
+            stats = exact.astype("float32")
+            if exact.dtype.kind == "i":
+                chunks.append(SystemChunk(stats, sentences, exact.sum(0).tolist(), None))
             else:
                 chunks.append(SystemChunk(stats, sentences, None, [list(row) for row in rows]))
         out[metric_id] = chunks
