@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 APOSTROPHES = "'’‘ʼ′＇`´ʹ"
 HYPHENS = "-‐‑‒–−﹣－"
@@ -108,16 +109,19 @@ def _clusters(text: str):
             start = i
 
 
+@lru_cache(maxsize=4096)
+def _normalize_piece(cluster: str, fold: bool) -> str:
+    piece = unicodedata.normalize("NFKC", cluster.translate(DELETE))
+    piece = piece.translate(ONE_TO_ONE).translate(DELETE)
+    return piece.lower() if fold else piece
+
+
 def _normalize_slow(text: str, fold: bool) -> Normalized:
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     for start, end in _clusters(text):
-        piece = unicodedata.normalize("NFKC", text[start:end].translate(DELETE))
-        piece = piece.translate(ONE_TO_ONE).translate(DELETE)
-        if fold:
-            piece = piece.lower()
-        for ch in piece:
+        for ch in _normalize_piece(text[start:end], fold):
             if ch == " " and out and out[-1] == " ":
                 ends[-1] = end
                 continue
