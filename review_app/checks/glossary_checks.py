@@ -90,9 +90,8 @@ def glossary_case(seg: SegmentContext) -> Iterator[Hit]:
 def glossary_forbidden(seg: SegmentContext) -> Iterator[Hit]:
     for match in mt_matches(seg):
         if match.kind == VARIANT:
-            term = seg.run.glossary.terms[match.entry]
-            note = f" ({term.note})" if term.note else ""
-            yield Hit(match.start, match.end, f"{match.text!r} is a forbidden variant: use {term.term!r}{note}", term.term)
+            term = seg.run.glossary.terms[match.entry].term
+            yield Hit(match.start, match.end, f"{match.text!r} is a forbidden variant: use {term!r}", term)
 
 
 @register("glossary.missing", WARNING,

@@ -14,6 +14,7 @@ from review_app.errors import ReviewAppError
 COMMAND_MODULES = (
     "review_app.cli.score",
     "review_app.cli.report",
+    "review_app.cli.check", "review_app.cli.glossary",
 )
 
 EXIT_OK = 0
