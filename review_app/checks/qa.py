@@ -114,7 +114,7 @@ def spacing(seg: SegmentContext) -> Iterator[Hit]:
     for match in SPACE_BEFORE_RE.finditer(mt):
         mark = match.group(1)
         after = mt[match.end():match.end() + 2]
-        if mark == "." and (mt.startswith("..", match.end(1) - 1) or after[:1].isalnum()
+        if mark == "." and (mt.startswith("..", match.end(1) - 1) or after[:1].isalnum() or after == " ."
                             or mt[match.start() - 1:match.start()] in (".", "…")):
             continue  # an ellipsis (also spaced, ". . ."), ".5", ".com"
         if mark in ":;" and EMOTICON_AFTER_RE.match(after):
@@ -309,7 +309,8 @@ def repeated_word(seg: SegmentContext) -> Iterator[Hit]:
         before = seg.mt[start - 1] if start else ""
         after = seg.mt[last:last + 1]
         compound = before in HYPHEN_CHARS or after in HYPHEN_CHARS  # "low-power power line"
-        if (compound or word in LEGIT_REPEATS or not word.isalpha() or CJK_CHAR_RE.search(word)
+        if (compound or word in LEGIT_REPEATS or word.endswith("'s")  # "my father's father's house"
+                or not word.replace("'", "").isalpha() or CJK_CHAR_RE.search(word)
                 or (first_text[:1].isupper() and second_text[:1].isupper() and word not in FUNCTION_WORDS)
                 or _ref_repeats(seg, f"{word} {word}")):
             continue
