@@ -1,0 +1,174 @@
+"""Overview: corpus scores per system with signatures, findings per check, charts, significance."""
+
+import altair as alt
+import streamlit as st
+
+from review_app.highlight import SEVERITY_ORDER
+from review_app.scoring.metrics import LOWER_IS_BETTER
+from review_app.ui import common
+from review_app.ui.frames import check_totals, findings_by_check, rank_systems, significance_table, system_table
+
+SEVERITY_COLOURS = ["#b42318", "#d49100", "#2e64c0"]  # error, warning, info (as highlight.HIGHLIGHT_CSS)
+AUTO_SIGNIFICANCE_WORK = 20_000  # segments x systems below which the test runs without asking
+
+ws = common.workspace()
+result = common.analysis(ws)
+corpus = ws.corpus
+scores = result.scores
+metrics = result.metrics
+findings = result.findings or []
+
+st.title(corpus.name)
+languages = f"{corpus.source_lang} → {corpus.target_lang} · " if corpus.source_lang else ""
+origin = f" · {ws.source_label}" if ws.source_label != corpus.name else ""
+st.caption(f"{languages}{common.describe(corpus)} · glossary: {ws.glossary_label}{origin}")
+common.checks_notice(result)
+common.pending_notice(result)
+
+# --- corpus scores -------------------------------------------------------------------------------
+frame = system_table(scores, findings)
+if len(corpus.systems) == 1:
+    row = frame.iloc[0]
+    cells = st.columns(len(metrics) + 1)
+    for cell, (metric_id, name) in zip(cells, metrics.items()):
+        value = row[name]
+        cell.metric(name, "…" if value != value else f"{value:.2f}",
+                    help="Lower is better." if metric_id in LOWER_IS_BETTER else None, border=True)
+    cells[-1].metric("Findings", f"{len(findings):,}", border=True)
+else:
+    key_metric = st.segmented_control(
+        "Rank systems by", list(metrics), format_func=metrics.get, default="bleu", key="overview_rank",
+        persist_state="session",
+    ) or "bleu"
+    ranked = rank_systems(frame, key_metric)
+    st.dataframe(
+        ranked,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "system": st.column_config.TextColumn("System", pinned=True),
+            **{name: st.column_config.NumberColumn(name, format="%.2f") for name in metrics.values()},
+            "findings": st.column_config.NumberColumn("Findings", format="%d"),
+        },
+        key="overview_systems",
+    )
+
+with st.expander("sacrebleu signatures"):
+    first = scores.systems[0]
+    st.code("\n".join(f"{metrics[m]}: {first.metrics[m].signature}" for m in scores.metric_ids), language=None)
+    st.caption("Sentence scores use BLEU with effective order (as `sacrebleu --sentence-level`).")
+
+# --- charts ------------------------------------------------------------------------------------
+table = common.table_for(ws, result)
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader("Sentence scores")
+    chart_metric = st.segmented_control(
+        "Metric", [m for m in metrics if m in scores.metric_ids], format_func=metrics.get, default="bleu",
+        key="overview_chart_metric", label_visibility="collapsed", persist_state="session",
+    ) or "bleu"
+    data = table[["system", "segment", chart_metric]].rename(columns={chart_metric: "score"})
+    order = (
+        data.groupby("system")["score"].median()
+        .sort_values(ascending=chart_metric in LOWER_IS_BETTER).index.tolist()
+    )
+    top = 100.0 if chart_metric not in LOWER_IS_BETTER else max(100.0, float(data["score"].max() or 0))
+    axis = alt.X("score:Q", title=f"{metrics[chart_metric]} per segment", scale=alt.Scale(domain=[0, top], nice=False))
+    box = alt.Chart(data).mark_boxplot(size=18, color="#5b7db1", median={"color": "#101828"}, outliers=False).encode(
+        x=axis, y=alt.Y("system:N", sort=order, title=None),
+    )
+    points = alt.Chart(data).mark_circle(size=14, opacity=0.35, color="#344054").encode(
+        x=axis, y=alt.Y("system:N", sort=order, title=None),
+        yOffset=alt.YOffset("jitter:Q"),
+        tooltip=[alt.Tooltip("system:N"), alt.Tooltip("segment:Q"), alt.Tooltip("score:Q", format=".1f")],
+    ).transform_calculate(jitter="random() * 14 - 7")
+    layers = box + points if len(data) <= 5000 else box
+    st.altair_chart(layers.properties(height=alt.Step(34)), width="stretch")
+    st.caption(("Lower is better." if chart_metric in LOWER_IS_BETTER else "Higher is better.")
+               + " Boxes: middle half of the segments; line: median.")
+with right:
+    st.subheader("Findings by check")
+    if result.findings is None:
+        st.caption("No checks run.")
+    elif not findings:
+        st.success("No findings.")
+    else:
+        long = findings_by_check(findings)
+        check_order = long.groupby("check", sort=False)["count"].sum().sort_values(ascending=False, kind="stable").index.tolist()
+        long["severity_rank"] = long["severity"].map(SEVERITY_ORDER.index)
+        bars = alt.Chart(long).mark_bar().encode(
+            x=alt.X("count:Q", stack="zero", title="Findings", axis=alt.Axis(tickMinStep=1, format="d")),
+            y=alt.Y("check:N", sort=check_order, title=None, axis=alt.Axis(labelLimit=220)),
+            color=alt.Color("severity:N", scale=alt.Scale(domain=list(SEVERITY_ORDER), range=SEVERITY_COLOURS),
+                            legend=alt.Legend(orient="top", title=None)),
+            order=alt.Order("severity_rank:Q"),
+            tooltip=[alt.Tooltip("check:N"), alt.Tooltip("severity:N"), alt.Tooltip("count:Q")],
+        )
+        st.altair_chart(bars.properties(height=alt.Step(26)), width="stretch")
+        st.dataframe(
+            check_totals(findings), hide_index=True, width="stretch", key="overview_checks",
+            column_config={"check": st.column_config.TextColumn("Check"),
+                           "findings": st.column_config.NumberColumn("Findings", format="%d")},
+        )
+        st.page_link(common.SCREENS["segments"], label="Review the segments", icon=":material/arrow_forward:")
+
+# --- comparison --------------------------------------------------------------------------------
+if len(corpus.systems) > 1:
+    st.subheader("Is the difference significant?")
+    st.caption("Paired bootstrap resampling (sacrebleu's test, 1,000 samples) of every system against a baseline; "
+               "significant at p < 0.05.")
+    names = list(corpus.system_names)
+    c1, c2 = st.columns([2, 3])
+    baseline = c1.selectbox("Baseline", names, key="overview_baseline", persist_state="session")
+    compare_metric = c2.segmented_control(
+        "Metric", list(metrics), format_func=metrics.get, default="bleu", key="overview_compare_metric",
+        persist_state="session",
+    ) or "bleu"
+    if not result.complete:
+        st.info("The test runs once every metric is scored.")
+    else:
+        state_key = ("significance", ws.digest, baseline)
+        small = len(corpus) * len(names) <= AUTO_SIGNIFICANCE_WORK
+        if small or st.session_state.get(state_key):
+            job = common.significance_job(ws.digest, scores.metric_ids, baseline, 1000, scores)
+        else:
+            job = None
+            if st.button("Run the test", icon=":material/play_arrow:", key="overview_run_significance",
+                         help="Takes a while on a large corpus; runs in the background."):
+                st.session_state[state_key] = True
+                st.rerun()
+        if job is not None and not job.done:
+            @st.fragment(run_every=1.0)
+            def watch_significance() -> None:
+                if job.done:
+                    st.rerun()
+                st.progress(job.progress.fraction, text=common.progress_text(job, "Paired bootstrap"))
+
+            watch_significance()
+        elif job is not None and job.error is not None:
+            st.error(f"The significance test failed: {job.error}")
+        elif job is not None:
+            sig = significance_table(job.result, compare_metric)
+            metric_label = metrics[compare_metric]
+            st.dataframe(
+                sig.drop(columns=["better"]),
+                hide_index=True,
+                width="stretch",
+                key="overview_significance",
+                column_config={
+                    "system": st.column_config.TextColumn("System", pinned=True),
+                    metric_label: st.column_config.NumberColumn(metric_label, format="%.2f"),
+                    "Δ vs baseline": st.column_config.NumberColumn(f"Δ vs {baseline}", format="%+.2f"),
+                    "mean": st.column_config.NumberColumn("Bootstrap mean", format="%.2f"),
+                    "± 95% CI": st.column_config.NumberColumn("± 95% CI", format="%.2f"),
+                    "p-value": st.column_config.NumberColumn("p-value", format="%.4f"),
+                    "significant": st.column_config.CheckboxColumn("Significant"),
+                },
+            )
+            better = int((sig["better"] & sig["significant"]).sum())
+            worse = int((~sig["better"] & sig["significant"]).sum())
+            st.caption(f"Against {baseline} on {metric_label}: {better} significantly better, {worse} significantly "
+                       f"worse, {len(sig) - better - worse} not significantly different.")
+
+st.divider()
+common.json_download(ws, result, key="overview_json")
