@@ -359,7 +359,7 @@ def repeated_phrase(seg: SegmentContext) -> Iterator[Hit]:
         n, last, label = found
         phrase = " ".join(w for _, _, w in spans[i:i + n])
         if not _ref_repeats(seg, " ".join(folded[i:last + 1])):
-            yield Hit(spans[i][0], spans[last][1], f"{label}: {phrase!r}", phrase)
+            yield Hit(spans[i][0], spans[last][1], f"{label}: {mt[spans[i][0]:spans[last][1]]!r}", phrase)
         reached = last + 1
 
 
