@@ -86,8 +86,9 @@ def severity_class(severity: Any) -> str:
     return "sev-" + normalise_severity(severity)
 
 
-def css_token(value: Any) -> str:
-    return re.sub(r"[^a-z0-9_-]+", "-", str(value or "").lower()).strip("-") or "check"
+def check_token(value: Any) -> str:
+    """A check id as one word of the space-separated ``data-checks`` attribute (escaped on output)."""
+    return re.sub(r"\s+", "-", str(value or "").strip()) or "check"
 
 
 def finding_tooltip(finding: Any) -> str:
@@ -193,7 +194,7 @@ def mark_open(findings: Sequence[Any]) -> str:
     classes = ["finding", severity_class(field(ordered[0], "severity"))]
     if len(ordered) > 1:
         classes.append("multi")
-    checks = " ".join(dict.fromkeys(css_token(field(f, "check")) for f in ordered))
+    checks = " ".join(dict.fromkeys(check_token(field(f, "check")) for f in ordered))
     title = "\n".join(finding_tooltip(f) for f in ordered)
     return (
         f'<mark class="{" ".join(classes)}" data-checks="{escape(checks)}" title="{escape(title)}">'
