@@ -1,0 +1,193 @@
+"""The review app in a real browser: the Streamlit server started as a user would, driven by headless
+Chromium through Playwright. The bundled tianwen-1 opens with its glossary, nothing raises, the case
+error is highlighted, an upload with markup in it shows as text (no script runs), and screenshots are
+kept under test-artifacts/."""
+
+from __future__ import annotations
+
+import os
+import socket
+import struct
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync"]
+TIMEOUT_MS = 90_000
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"streamlit exited with {process.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200 and response.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"streamlit not healthy after {timeout:.0f} s:\n{log.read_text(errors='replace')}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """``python -m streamlit run review_app/app.py`` on a free port, with its own score cache."""
+    folder = tmp_path_factory.mktemp("app-server")
+    port = free_port()
+    env = {**os.environ, "REVIEW_APP_CACHE_DIR": str(folder / "score-cache")}
+    env.pop("REVIEW_APP_CORPUS", None)
+    log = folder / "streamlit.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "review_app/app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def page():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not installed")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            page.set_default_timeout(TIMEOUT_MS)
+            dialogs: list[str] = []
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            page.dialogs = dialogs
+            yield page
+        finally:
+            browser.close()
+
+
+def wait_for_app(page) -> None:
+    page.wait_for_selector('[data-testid="stApp"]')
+    # Streamlit is done when the "running" indicator is gone and no progress bar is left.
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stStatusWidget"]')
+               && !document.querySelector('[data-testid="stProgress"]')""",
+        timeout=TIMEOUT_MS,
+    )
+
+
+def assert_no_exception(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0, page.locator('[data-testid="stException"]').all_inner_texts()
+
+
+def nav(page, title: str) -> None:
+    """Click a screen in the top navigation (same session, so an upload stays open)."""
+    page.get_by_test_id("stTopNav").get_by_role("link", name=title, exact=True).click()
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", data[16:24])
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def test_bundled_corpus_opens_with_highlighted_case_error(server, page):
+    page.goto(server)
+    wait_for_app(page)
+    page.wait_for_selector('[data-testid="stMetric"]')
+    assert_no_exception(page)
+    assert page.locator("h1").first.inner_text().strip() == "tianwen-1"
+    metrics = page.locator('[data-testid="stMetric"]').all_inner_texts()
+    assert any(text.startswith("BLEU") for text in metrics)
+    overview = screenshot(page, "app-overview.png")
+
+    nav(page, "Segments")
+    mark = page.locator('mark.finding[data-checks~="glossary.case"]').first
+    mark.wait_for()
+    wait_for_app(page)
+    assert_no_exception(page)
+    assert mark.inner_text() == "tianwen-1"
+    assert "Tianwen-1" in mark.get_attribute("title")
+    assert "sev-error" in mark.get_attribute("class")
+    # The highlight is visible: a coloured background, not just markup.
+    background = mark.evaluate("element => getComputedStyle(element).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert page.locator(".seg-row").count() == 7
+    segments = screenshot(page, "app-segments.png")
+
+    for path in (overview, segments):
+        width, height = png_size(path)
+        assert width >= 1000 and height >= 800
+        assert path.stat().st_size > 30_000  # a rendered page, not a blank one
+
+
+def test_upload_with_markup_shows_as_text_and_filters_work(server, page, tmp_path):
+    system = tmp_path / "evil.txt"
+    system.write_text('<script>alert("x")</script> <img src=x onerror=alert(1)> the cat\nthe dog barked\n', encoding="utf-8")
+    reference = tmp_path / "ref.txt"
+    reference.write_text("the cat\nthe dog barked loudly\n", encoding="utf-8")
+
+    page.goto(f"{server}/open")
+    wait_for_app(page)
+    page.get_by_role("tab", name="Upload a corpus").click()
+    uploaders = page.locator('[data-testid="stFileUploader"] input[type="file"]')
+    uploaders.nth(0).set_input_files(str(system))
+    uploaders.nth(1).set_input_files(str(reference))
+    page.get_by_role("button", name="Open the upload").click()
+    page.get_by_text("Opened evil").wait_for()
+    wait_for_app(page)
+    assert_no_exception(page)
+
+    nav(page, "Segments")
+    page.locator(".seg-row").first.wait_for()
+    wait_for_app(page)
+    page.get_by_role("radio", name="Off").click() if page.get_by_role("radio", name="Off").count() else page.get_by_role(
+        "button", name="Off").click()
+    page.wait_for_function("() => !document.querySelector('.seg.mt.diff-split')")
+    wait_for_app(page)
+    shown = page.locator(".seg.mt").first.inner_text()
+    assert shown.startswith('<script>alert("x")</script> <img src=x onerror=alert(1)>')
+    assert page.locator(".seg-row img").count() == 0 and page.locator(".seg-row script").count() == 0
+    assert page.dialogs == []
+
+    search = page.get_by_placeholder("Words in the source, MT or references")
+    search.fill("barked")
+    search.press("Enter")
+    page.wait_for_function("() => document.querySelectorAll('.seg-row').length === 1")
+    assert "the dog barked" in page.locator(".seg-row").first.inner_text()
+    assert_no_exception(page)
+    width, _ = png_size(screenshot(page, "app-upload-filtered.png"))
+    assert width >= 1000
