@@ -201,3 +201,32 @@ def test_adding_a_check_is_one_function():
             register("test.bar", "fatal", "bad")
     finally:
         CHECKS.pop("test.foo", None)
+
+
+# --- robustness ------------------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from review_app.glossary import Glossary, Term  # noqa: E402
+
+PIECES = ["the", "the ", "Tianwen-1", "tianwen‑1", "German Space Center", " ", "  ", ",", " ,", "(", ")", "“", "”",
+          '"', "24", "1,000", "二十四", "天问一号", "，", "e\u0301", "ﬁ", "Ａ", "ß", "İ", "\u200b", "’", "proud of and ",
+          "and", "a", ".", "...", ":)", "\t"]
+SEGMENT = st.lists(st.sampled_from(PIECES), max_size=25).map("".join)
+ROBUST_GLOSSARY = Glossary(terms=(Term("Tianwen-1", "天问一号", ("Tianwen 1",)),
+                                  Term("German Aerospace Center", variants=("German Space Center",))))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(SEGMENT, SEGMENT, SEGMENT), min_size=1, max_size=4))
+def test_any_text_gives_consistent_findings(rows):
+    mts, refs, sources = zip(*rows)
+    c = CheckCorpus("t", (Text("mt", mts),), (Text("ref", refs),), Text("source", sources), ("d",) * len(rows))
+    for f in run_checks(c, ROBUST_GLOSSARY):
+        assert f.check in CHECKS and f.severity in ("error", "warning", "info")
+        if f.start is None:
+            assert f.end is None and f.text == ""
+        else:
+            assert 0 <= f.start <= f.end <= len(mts[f.segment - 1])
+            assert mts[f.segment - 1][f.start:f.end] == f.text

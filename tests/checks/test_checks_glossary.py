@@ -147,3 +147,14 @@ def test_no_glossary_no_glossary_checks():
     corpus = CheckCorpus("t", (Text("mt", ("The tianwen-1 and the German Space Center",)),))
     assert run_checks(corpus) == []
     assert {f.check for f in run_checks(corpus, GLOSSARY)} == {"glossary.case", "glossary.forbidden"}
+
+
+def test_nfd_text_spans_point_at_the_original():
+    import unicodedata
+
+    glossary = Glossary(terms=(Term("Société Générale", variants=("Societe Generale",)),))
+    mt = unicodedata.normalize("NFD", "Both société générale and Societe Generale, then Société Générale.")
+    corpus = CheckCorpus("t", (Text("mt", (mt,)),))
+    found = [(f.check, f.text) for f in run_checks(corpus, glossary, only=["glossary.case", "glossary.forbidden"])]
+    assert found == [("glossary.case", unicodedata.normalize("NFD", "société générale")),
+                     ("glossary.forbidden", "Societe Generale")]
