@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from review_app.errors import InputError
-from review_app.textio import decode_utf8, read_bytes, split_lines
+from review_app.textio import clean_header, decode_utf8, load_json, read_bytes, split_lines, text_lines
 
 TEXT_SUFFIXES = {".txt", ".en", ""}
 TABLE_SUFFIXES = {".tsv", ".csv", ".jsonl"}
@@ -134,7 +133,7 @@ def text_from_lines(lines: list[str], name: str, label: str) -> Text:
 
 def read_text_file(path: str | os.PathLike, name: str | None = None) -> Text:
     label = str(path)
-    return text_from_lines(split_lines(decode_utf8(read_bytes(path), label)), name or stem(path), label)
+    return text_from_lines(text_lines(decode_utf8(read_bytes(path), label), label), name or stem(path), label)
 
 
 # --- tables: TSV, CSV, JSONL ------------------------------------------------------------------
@@ -204,7 +203,7 @@ def parse_delimited(text: str, label: str, delimiter: str) -> Table:
         header = next(reader)
     except csv.Error as exc:
         raise InputError(f"malformed header ({exc})", label, 1) from None
-    header = [column.strip() for column in header]
+    header = [clean_header(column) for column in header]
     check_header(header, label)
     rows: list[list[str]] = []
     try:
@@ -241,10 +240,7 @@ def parse_jsonl(text: str, label: str) -> Table:
     for number, line in enumerate(split_lines(text), 1):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})", label, number) from None
+        record = load_json(line, label, number - 1)
         if not isinstance(record, dict):
             raise InputError("each line must be a JSON object", label, number)
         for key, value in record.items():
@@ -340,6 +336,91 @@ def corpus_from_table(path: str | os.PathLike, data: bytes | None = None, name: 
 # --- corpus folders -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class CorpusLayout:
+    """The files of a corpus folder, found and checked but not read (see :func:`corpus_layout`)."""
+
+    root: Path
+    manifest: dict
+    systems: tuple[Path, ...]
+    references: tuple[Path, ...]
+    source: Path | None
+    documents: Path | None  # None when there is no documents file
+
+
+def corpus_layout(folder: str | os.PathLike) -> CorpusLayout:
+    """Find the files of a corpus folder (layout in :func:`load_corpus_dir`) without reading them.
+
+    Every path returned lies inside the folder once links are followed: a ``../`` or absolute
+    path in ``corpus.json``, or a symbolic link (``systems/x.en -> /etc/passwd``) leading out of
+    the folder, is refused with an InputError. Links that stay inside the folder are fine.
+    Readers that stream the files (the batch report) use this too, so they refuse the same.
+    """
+    if "\x00" in os.fspath(folder):
+        raise InputError("the folder name contains a NUL character", os.fspath(folder).replace("\x00", "\\x00"))
+    root = Path(folder)
+    if not root.is_dir():
+        raise InputError("corpus folder not found", str(folder))
+    real_root = root.resolve()
+    manifest_path = root / MANIFEST_NAME
+
+    def check_inside(path: Path, where: str) -> Path:
+        try:
+            resolved = path.resolve(strict=False)
+        except (OSError, RuntimeError):  # a symlink loop
+            raise InputError("is a link that cannot be followed (a loop?)", str(path)) from None
+        if not resolved.is_relative_to(real_root):
+            if path.is_symlink() or any(p.is_symlink() for p in path.parents if p.is_relative_to(root)):
+                raise InputError(f"is a link to {resolved}, outside the corpus folder; refused", str(path))
+            raise InputError(f"path {where!r} points outside the corpus folder", str(manifest_path))
+        return path
+
+    def inside(relative: str) -> Path:
+        if "\x00" in relative:
+            raise InputError(f"path {relative!r} contains a NUL character", str(manifest_path))
+        if not relative.strip():
+            raise InputError("an empty path", str(manifest_path))
+        if Path(relative).is_absolute():
+            raise InputError(f"path {relative!r} points outside the corpus folder", str(manifest_path))
+        return check_inside(root / relative, relative)
+
+    def listed(paths: Iterable[Path]) -> list[Path]:
+        return [check_inside(p, p.name) for p in sorted(paths)]
+
+    manifest: dict = {}
+    if os.path.lexists(manifest_path):
+        manifest = read_manifest(check_inside(manifest_path, MANIFEST_NAME))
+
+    if "systems" in manifest:
+        system_paths = [inside(p) for p in manifest["systems"]]
+    else:
+        system_paths = listed(p for p in (root / "systems").glob("*") if p.is_file() and not p.name.startswith("."))
+    if "references" in manifest:
+        ref_paths = [inside(p) for p in manifest["references"]]
+    else:
+        ref_paths = listed(p for p in root.glob("ref*") if p.is_file())
+        ref_paths += listed(p for p in (root / "references").glob("*") if p.is_file() and not p.name.startswith("."))
+    if "source" in manifest:
+        source_path = inside(manifest["source"]) if manifest["source"] else None
+    else:
+        candidates = listed(p for p in root.glob("source.*") if p.is_file())
+        source_path = candidates[0] if candidates else None
+    if not system_paths:
+        raise InputError("no system outputs (put them in systems/*.en or list them in corpus.json)", str(root))
+    if not ref_paths:
+        raise InputError("no references (name them ref*.en or list them in corpus.json)", str(root))
+    doc_file = inside(manifest["documents"]) if manifest.get("documents") else root / DOCUMENTS_NAME
+    documents = check_inside(doc_file, doc_file.name) if os.path.lexists(doc_file) else None
+    return CorpusLayout(
+        root=root,
+        manifest=manifest,
+        systems=tuple(system_paths),
+        references=tuple(ref_paths),
+        source=source_path,
+        documents=documents,
+    )
+
+
 def load_corpus_dir(folder: str | os.PathLike) -> Corpus:
     """Read a corpus folder.
 
@@ -351,77 +432,54 @@ def load_corpus_dir(folder: str | os.PathLike) -> Corpus:
         ref.en, ref-A.en     references (``ref*``), or references/*.en
         systems/*.en         one file per MT system, named after the system
         documents.tsv        per segment ``domain<TAB>document`` or ``document``
+
+    Files are found by :func:`corpus_layout`, which refuses any that lies outside the folder
+    (``../`` in corpus.json, a symbolic link leading out) before anything is read.
     """
-    root = Path(folder)
-    if not root.is_dir():
-        raise InputError("corpus folder not found", str(folder))
-    manifest_path = root / MANIFEST_NAME
-    manifest = read_manifest(manifest_path) if manifest_path.exists() else {}
-
-    def inside(relative: str) -> Path:
-        resolved = (root / relative).resolve()
-        if not resolved.is_relative_to(root.resolve()):
-            raise InputError(f"path {relative!r} points outside the corpus folder", str(manifest_path))
-        return resolved
-
-    if "systems" in manifest:
-        system_paths = [inside(p) for p in manifest["systems"]]
-    else:
-        system_paths = sorted(p for p in (root / "systems").glob("*") if p.is_file() and not p.name.startswith("."))
-    if "references" in manifest:
-        ref_paths = [inside(p) for p in manifest["references"]]
-    else:
-        ref_paths = sorted(p for p in root.glob("ref*") if p.is_file())
-        ref_paths += sorted(p for p in (root / "references").glob("*") if p.is_file() and not p.name.startswith("."))
-    if "source" in manifest:
-        source_path = inside(manifest["source"]) if manifest["source"] else None
-    else:
-        candidates = sorted(p for p in root.glob("source.*") if p.is_file())
-        source_path = candidates[0] if candidates else None
-    if not system_paths:
-        raise InputError("no system outputs (put them in systems/*.en or list them in corpus.json)", str(root))
-    if not ref_paths:
-        raise InputError("no references (name them ref*.en or list them in corpus.json)", str(root))
-
-    systems = [read_text_file(p) for p in system_paths]
-    references = [read_text_file(p) for p in ref_paths]
-    source = read_text_file(source_path, "source") if source_path else None
+    layout = corpus_layout(folder)
+    manifest = layout.manifest
+    systems = [read_text_file(p) for p in layout.systems]
+    references = [read_text_file(p) for p in layout.references]
+    source = read_text_file(layout.source, "source") if layout.source else None
     documents = domains = None
-    doc_file = inside(manifest["documents"]) if manifest.get("documents") else root / DOCUMENTS_NAME
-    if doc_file.exists():
-        documents, domains = read_documents(doc_file)
-    source_lang = manifest.get("source_lang") or (source_path.suffix.lstrip(".") if source_path else None)
+    if layout.documents is not None:
+        documents, domains = read_documents(layout.documents)
+    source_lang = manifest.get("source_lang") or (layout.source.suffix.lstrip(".") if layout.source else None)
     return Corpus(
-        name=manifest.get("name") or root.name,
+        name=manifest.get("name") or layout.root.name,
         systems=tuple(systems),
         references=tuple(references),
         source=source,
         documents=documents,
         domains=domains,
         source_lang=source_lang,
-        target_lang=manifest.get("target_lang", "en"),
-        origin=str(root),
+        target_lang=manifest.get("target_lang") or "en",
+        origin=str(layout.root),
     )
 
 
+MANIFEST_TEXT_KEYS = ("name", "source", "documents", "source_lang", "target_lang")
+
+
 def read_manifest(path: Path) -> dict:
-    try:
-        manifest = json.loads(decode_utf8(read_bytes(path), str(path)))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON ({exc.msg})", str(path), exc.lineno) from None
+    label = str(path)
+    manifest = load_json(decode_utf8(read_bytes(path), label), label)
     if not isinstance(manifest, dict):
-        raise InputError("must be a JSON object", str(path), 1)
+        raise InputError("must be a JSON object", label, 1)
     for key in ("systems", "references"):
         if key in manifest and not (
             isinstance(manifest[key], list) and all(isinstance(p, str) for p in manifest[key])
         ):
-            raise InputError(f"{key!r} must be a list of file names", str(path))
+            raise InputError(f"{key!r} must be a list of file names", label)
+    for key in MANIFEST_TEXT_KEYS:
+        if key in manifest and manifest[key] is not None and not isinstance(manifest[key], str):
+            raise InputError(f"{key!r} must be a string, not {type(manifest[key]).__name__}", label)
     return manifest
 
 
 def read_documents(path: Path) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
     """``documents.tsv``: per segment ``domain<TAB>document`` (as WMT ships it) or just ``document``."""
-    lines = split_lines(decode_utf8(read_bytes(path), str(path)))
+    lines = text_lines(decode_utf8(read_bytes(path), str(path)), str(path))
     documents, domains = [], []
     for number, line in enumerate(lines, 1):
         fields = line.split("\t")
@@ -439,6 +497,8 @@ def read_documents(path: Path) -> tuple[tuple[str, ...], tuple[str, ...] | None]
 
 def load_corpus(path: str | os.PathLike) -> Corpus:
     """A corpus folder or a single table file holding the whole corpus."""
+    if "\x00" in os.fspath(path):
+        raise InputError("the path contains a NUL character", os.fspath(path).replace("\x00", "\\x00"))
     if Path(path).is_dir():
         return load_corpus_dir(path)
     if is_table(path):

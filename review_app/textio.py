@@ -1,50 +1,90 @@
 """Reading and writing text files safely.
 
-Reading: strict UTF-8 with a clear error (file, line, byte offset), a silent UTF-8 BOM,
-lines split on "\\n" only as sacrebleu's command line does, so line counts always agree with it.
+Reading: strict UTF-8 with a clear error (file, line, byte offset; a UTF-16/UTF-32 or Latin-1
+file is named as such), a silent UTF-8 BOM, lines split on "\\n" only as sacrebleu's command line
+does, so line counts always agree with it. Only regular files are read, and never more than the
+size limit (``REVIEW_APP_MAX_FILE_MB``, default 200): the size is checked before reading and the
+read itself stops at the limit, so a FIFO, a device or a growing file cannot exhaust memory.
 Writing: atomic (temporary file in the same folder, fsync, rename), so a crash never leaves
-half a file behind.
+half a file behind; a failure is an :class:`OutputError` naming the file.
 """
 
 from __future__ import annotations
 
+import csv
+import errno
+import json
+import math
 import os
+import stat
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from review_app.errors import InputError
+from review_app.errors import ConfigError, InputError, OutputError
 
 BOM = b"\xef\xbb\xbf"
 DEFAULT_MAX_FILE_MB = 200
+# Byte-order marks of encodings we do not read, longest first (UTF-32 LE starts like UTF-16 LE).
+FOREIGN_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+# A table cell may be as long as a file may be (a 1 MB segment is fine): lift the csv module's
+# default field limit of 131072 characters once for the process. The file size limit bounds it.
+_CSV_FIELD_LIMIT = 2**31 - 1
+if csv.field_size_limit() < _CSV_FIELD_LIMIT:
+    csv.field_size_limit(_CSV_FIELD_LIMIT)
 
 
 def max_file_bytes() -> int:
     """The largest file the readers accept; ``REVIEW_APP_MAX_FILE_MB`` overrides the default."""
-    raw = os.environ.get("REVIEW_APP_MAX_FILE_MB", "")
+    raw = os.environ.get("REVIEW_APP_MAX_FILE_MB", "").strip()
+    if not raw:
+        return DEFAULT_MAX_FILE_MB * 1024 * 1024
     try:
-        megabytes = float(raw) if raw else DEFAULT_MAX_FILE_MB
+        megabytes = float(raw)
     except ValueError:
-        megabytes = DEFAULT_MAX_FILE_MB
-    return int(megabytes * 1024 * 1024)
+        megabytes = math.nan
+    if math.isnan(megabytes) or megabytes <= 0:
+        raise ConfigError(f"REVIEW_APP_MAX_FILE_MB must be a positive number of megabytes, not {raw!r}")
+    return int(min(megabytes * 1024 * 1024, 2**62))
 
 
 def read_bytes(path: str | os.PathLike, *, name: str | None = None) -> bytes:
-    """Read a whole file with the size limit applied before reading; errors name the file."""
+    """Read a whole regular file, size limit applied before and while reading; errors name the file."""
     label = name or str(path)
+    if "\x00" in os.fspath(path):
+        raise InputError("the file name contains a NUL character", label.replace("\x00", "\\x00"))
     try:
-        size = os.path.getsize(path)
+        info = os.stat(path)
     except FileNotFoundError:
         raise InputError("file not found", label) from None
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror or exc})", label) from None
-    if os.path.isdir(path):
+    if stat.S_ISDIR(info.st_mode):
         raise InputError("is a folder, not a file", label)
-    check_size(size, label)
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError("is not a regular file (a device, pipe or socket); refused", label)
+    check_size(info.st_size, label)
+    limit = max_file_bytes()
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        # O_NONBLOCK: a file swapped for a FIFO after the check must not hang the open.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror or exc})", label) from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError("is not a regular file (a device, pipe or socket); refused", label)
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise InputError(f"cannot read file ({exc.strerror or exc})", label) from None
+    check_size(len(data), label)
+    return data
 
 
 def check_size(size: int, label: str) -> None:
@@ -58,8 +98,17 @@ def check_size(size: int, label: str) -> None:
 
 
 def decode_utf8(data: bytes, label: str) -> str:
-    """Decode UTF-8 strictly; strip one leading BOM; reject NUL bytes. Errors give line and byte offset."""
+    """Decode UTF-8 strictly; strip one leading BOM; reject NUL bytes. Errors give line and byte offset,
+    and name the likely encoding (UTF-16/UTF-32 from a byte-order mark or NUL pattern, Latin-1)."""
     check_size(len(data), label)
+    for mark, encoding in FOREIGN_BOMS:
+        if data.startswith(mark):
+            raise InputError(
+                f"the file is {encoding} (it starts with a {encoding} byte-order mark); save it as UTF-8", label, 1
+            )
+    utf16 = looks_like_utf16(data)
+    if utf16:
+        raise InputError(f"the file looks like {utf16} without a byte-order mark; save it as UTF-8", label, 1)
     offset = 0
     if data.startswith(BOM):
         data = data[len(BOM):]
@@ -68,9 +117,11 @@ def decode_utf8(data: bytes, label: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
+        hint = "save the file as UTF-8"
+        if looks_like_latin1(data):
+            hint = "it looks like Latin-1 or Windows-1252; save the file as UTF-8"
         raise InputError(
-            f"not valid UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start + offset} "
-            "(save the file as UTF-8)",
+            f"not valid UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start + offset} ({hint})",
             label,
             line,
         ) from None
@@ -79,6 +130,28 @@ def decode_utf8(data: bytes, label: str) -> str:
         line = text.count("\n", 0, nul) + 1
         raise InputError("contains a NUL byte (binary file?)", label, line)
     return text
+
+
+def looks_like_utf16(data: bytes) -> str | None:
+    """"UTF-16 LE"/"UTF-16 BE" when the first bytes are mostly ASCII interleaved with NULs."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, other, name in ((odd, even, "UTF-16 LE"), (even, odd, "UTF-16 BE")):
+        if zeros.count(0) >= 0.9 * len(zeros) and other.count(0) <= 0.1 * len(other):
+            return name
+    return None
+
+
+def looks_like_latin1(data: bytes) -> bool:
+    """Bytes above 0x7f that are not UTF-8 but read as common Latin-1/Windows-1252 letters."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    high = [ch for ch in text if ord(ch) > 0x7F]
+    return bool(high) and sum(ch.isalpha() or ch in "\u2018\u2019\u201c\u201d\u2013\u2014\u20ac\u00a0" for ch in high) >= 0.8 * len(high)
 
 
 def split_lines(text: str) -> list[str]:
@@ -91,6 +164,30 @@ def split_lines(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
+def check_line_ends(text: str, label: str) -> None:
+    """Refuse a file whose lines end in a bare CR (classic Mac): split on "\\n" as sacrebleu does,
+    it would be one huge segment, and a line-count mismatch would be a puzzling message. A stray CR
+    inside a few segments of an LF file is kept, as sacrebleu keeps it."""
+    lone = text.count("\r") - text.count("\r\n")
+    if text.endswith("\r"):
+        lone -= 1
+    newlines = text.count("\n")
+    if lone > 0 and lone >= newlines:
+        position = next(i for i, ch in enumerate(text) if ch == "\r" and text[i + 1:i + 2] != "\n")
+        raise InputError(
+            f"lines end in a bare carriage return (CR, old Mac style: {lone} CR against {newlines} LF); "
+            "save the file with LF or CRLF line ends",
+            label,
+            text.count("\n", 0, position) + 1,
+        )
+
+
+def text_lines(text: str, label: str) -> list[str]:
+    """:func:`split_lines` after :func:`check_line_ends`: the lines of a one-segment-a-line file."""
+    check_line_ends(text, label)
+    return split_lines(text)
+
+
 def read_text(path: str | os.PathLike, *, name: str | None = None) -> str:
     label = name or str(path)
     return decode_utf8(read_bytes(path, name=label), label)
@@ -99,7 +196,7 @@ def read_text(path: str | os.PathLike, *, name: str | None = None) -> str:
 def read_lines(path: str | os.PathLike, *, name: str | None = None, allow_empty: bool = False) -> list[str]:
     """One segment a line. An empty file is an error unless ``allow_empty``."""
     label = name or str(path)
-    lines = split_lines(read_text(path, name=label))
+    lines = text_lines(read_text(path, name=label), label)
     if not lines and not allow_empty:
         raise InputError("file is empty", label)
     return lines
@@ -107,17 +204,52 @@ def read_lines(path: str | os.PathLike, *, name: str | None = None, allow_empty:
 
 def lines_from_bytes(data: bytes, name: str, *, allow_empty: bool = False) -> list[str]:
     """The same as :func:`read_lines` for an upload held in memory."""
-    lines = split_lines(decode_utf8(data, name))
+    lines = text_lines(decode_utf8(data, name), name)
     if not lines and not allow_empty:
         raise InputError("file is empty", name)
     return lines
 
 
+def clean_header(cell: str) -> str:
+    """A header cell as the readers compare it: surrounding spaces and stray BOMs removed (a file
+    saved twice by a BOM-adding tool, or pasted from one, has "\\ufeffterm")."""
+    return cell.strip().strip("\ufeff").strip()
+
+
+def load_json(text: str, label: str, line_offset: int = 0) -> Any:
+    """``json.loads`` with every failure as an InputError: syntax (with its line), numbers too long
+    for Python (over 4300 digits), nesting too deep."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})", label, exc.lineno + line_offset) from None
+    except RecursionError:
+        raise InputError("JSON nested too deeply", label, line_offset + 1 if line_offset else None) from None
+    except ValueError as exc:  # e.g. an integer with more than 4300 digits
+        raise InputError(f"not valid JSON ({exc})", label, line_offset + 1 if line_offset else None) from None
+
+
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never a mix."""
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never a mix.
+
+    Failures (no permission, disk full, ``path`` is a folder...) raise :class:`OutputError`, which
+    is both a :class:`ReviewAppError` (a one-line message naming the file) and an ``OSError``.
+    The temporary file is removed; an existing file at ``path`` is left as it was.
+    """
     target = Path(path)
+    try:
+        _atomic_write(target, data)
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise OutputError(exc.errno or errno.EIO, f"cannot write the file ({exc.strerror or exc})", str(target)) from exc
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    if target.is_dir():
+        raise OutputError(errno.EISDIR, "is a folder; give a file name", str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name[:200]}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass
 from typing import Any, Iterable
 
 from review_app.errors import InputError
-from review_app.textio import decode_utf8, read_bytes
+from review_app.safety import restore_cell
+from review_app.textio import clean_header, decode_utf8, load_json, read_bytes
 
 ERROR = "error"
 WARNING = "warning"
@@ -165,7 +166,7 @@ def _suppression_from_fields(fields: dict[str, Any], label: str, line: int | Non
         raise InputError(f"'text' must be a string, not {type(text).__name__}", label, line)
     return Suppression(
         check=check,
-        text=_unneutralise(text),
+        text=text,
         system=None if system in (None, WILDCARD) else system,
         segment=int_field("segment"),
         start=int_field("start"),
@@ -174,21 +175,17 @@ def _suppression_from_fields(fields: dict[str, Any], label: str, line: int | Non
     )
 
 
-def _unneutralise(text: str) -> str:
-    """Undo the quote CSV exports put before cells starting with = + - @ (spreadsheet formulas)."""
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
-        return text[1:]
-    return text
-
-
 def _suppressions_from_csv(text: str, label: str) -> list[Suppression]:
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
-        header = [name.strip().lower() for name in (reader.fieldnames or [])]
+        header = [clean_header(restore_cell(name)).lower() for name in (reader.fieldnames or [])]
     except csv.Error as exc:
         raise InputError(f"malformed CSV header ({exc})", label, 1) from None
     if "check" not in header:
         raise InputError("no 'check' column (expected: system, segment, check, text)", label, 1)
+    duplicated = sorted({name for name in header if name and header.count(name) > 1})
+    if duplicated:
+        raise InputError(f"column {duplicated[0]!r} appears twice in the header", label, 1)
     reader.fieldnames = header
     suppressions = []
     try:
@@ -197,6 +194,8 @@ def _suppressions_from_csv(text: str, label: str) -> list[Suppression]:
                 continue
             if None in row:
                 raise InputError("more fields than the header has (a comma not quoted?)", label, reader.line_num)
+            # CSV files we wrote (check --format csv) have formula-looking cells neutralised.
+            row = {key: restore_cell(value) for key, value in row.items()}
             suppressions.append(_suppression_from_fields(row, label, reader.line_num))
     except csv.Error as exc:
         raise InputError(f"malformed CSV ({exc})", label, reader.line_num) from None
@@ -204,10 +203,7 @@ def _suppressions_from_csv(text: str, label: str) -> list[Suppression]:
 
 
 def _suppressions_from_json(text: str, label: str) -> list[Suppression]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})", label, exc.lineno) from None
+    data = load_json(text, label)
     if isinstance(data, dict):
         for key in ("suppressions", "findings"):
             if isinstance(data.get(key), list):
@@ -242,7 +238,7 @@ def _json_item_lines(text: str, count: int) -> list[int]:
                 position += 1
             lines.append(text.count("\n", 0, position) + 1)
             _, position = decoder.raw_decode(text, position)
-    except (json.JSONDecodeError, ValueError):
+    except (ValueError, RecursionError):
         pass
     return lines
 

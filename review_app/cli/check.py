@@ -13,11 +13,11 @@ from review_app.checks import CHECKS, SEVERITIES, CheckCorpus, findings_summary,
 from review_app.cli.output import emit
 from review_app.corpus import bundled_corpora, load_texts, stem
 from review_app.errors import InputError
+from review_app.safety import neutralise_cell
 
 FORMATS = ("text", "json", "csv")
 FAIL_ON = ("never", "error", "warning", "info")
 CSV_COLUMNS = ("system", "segment", "check", "severity", "start", "end", "text", "suggestion", "message", "document")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def register(subparsers) -> None:
@@ -151,20 +151,12 @@ def findings_json(findings, corpus, glossary) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1)
 
 
-def neutralise(value) -> str:
-    """A cell a spreadsheet will not run as a formula: a leading = + - @ (or tab, CR) gets a quote."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_START):
-        return "'" + text
-    return text
-
-
 def findings_csv(findings) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for finding in findings:
         row = finding.to_dict()
-        writer.writerow([neutralise(row[column]) if isinstance(row[column], str) else
+        writer.writerow([neutralise_cell(row[column]) if isinstance(row[column], str) else
                          ("" if row[column] is None else row[column]) for column in CSV_COLUMNS])
     return buffer.getvalue()

@@ -74,6 +74,8 @@ def run_convert(args: argparse.Namespace) -> int:
     if output_format(args) == "tbx":
         text = glossary_to_tbx(glossary, source_lang=args.source_lang, version=args.tbx_version).decode("utf-8")
     else:
-        text = glossary_to_csv(glossary)
-    emit(text, args.out)
+        # A .tsv output is written tab-separated, so that it reads back as the TSV its name says.
+        tsv = bool(args.out) and Path(args.out).suffix.lower() == ".tsv"
+        text = glossary_to_csv(glossary, delimiter="\t" if tsv else ",")
+    emit(text, args.out)  # atomic: a temporary file renamed over the old one
     return 0

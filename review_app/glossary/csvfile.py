@@ -11,6 +11,13 @@ Columns (names matched without regard to case or surrounding spaces):
 
 Any other column is kept, in its place, and written back. Line numbers are the row numbers a
 spreadsheet shows (header = 1; a quoted cell spanning several physical lines is still one row).
+
+Spreadsheet safety: the glossary CSV is meant to be opened in a spreadsheet, so when it is written
+a cell starting with ``=``, ``+``, ``-``, ``@``, tab or CR gets a leading apostrophe
+(:func:`review_app.safety.neutralise_cell`), and when it is read that one apostrophe is removed
+again (:func:`review_app.safety.restore_cell`). A term may legitimately start with ``-`` or ``+``
+("-based", "+1 rule"): it round-trips exactly. The price: a cell typed by hand as ``'-x`` is read
+as ``-x`` (write ``''-x`` to mean ``'-x``), which no real glossary term looks like.
 """
 
 from __future__ import annotations
@@ -36,7 +43,8 @@ from review_app.glossary.model import (
     parse_bool,
     split_list,
 )
-from review_app.textio import decode_utf8, read_bytes
+from review_app.safety import neutralise_cell, restore_cell
+from review_app.textio import clean_header, decode_utf8, read_bytes
 
 
 def read_glossary_csv(path: str | os.PathLike, data: bytes | None = None, name: str | None = None) -> Glossary:
@@ -57,13 +65,13 @@ def parse_glossary_csv(text: str, label: str = "<glossary>", delimiter: str = ",
     try:
         for row in reader:
             row_number += 1
-            rows.append((row_number, row))
+            rows.append((row_number, [restore_cell(cell) for cell in row]))
     except csv.Error as exc:
         raise InputError(f"malformed CSV ({exc}; a quote left open?)", label, row_number + 1) from None
-    if not rows or not any(cell.strip() for cell in rows[0][1]):
+    if not rows or not any(clean_header(cell) for cell in rows[0][1]):
         raise InputError("file is empty or has no header row (expected columns: term, source, variants, ...)", label, 1)
 
-    header = [cell.strip() for cell in rows[0][1]]
+    header = [clean_header(cell) for cell in rows[0][1]]
     roles: dict[str, int] = {}
     extra_columns: list[str] = []
     seen: set[str] = set()
@@ -145,12 +153,13 @@ def output_columns(glossary: Glossary) -> list[str]:
     return columns
 
 
-def glossary_to_csv(glossary: Glossary) -> str:
-    """The glossary as CSV text (UTF-8 when written), columns as read plus any it needs."""
+def glossary_to_csv(glossary: Glossary, delimiter: str = ",") -> str:
+    """The glossary as CSV text (UTF-8 when written; ``delimiter="\\t"`` for TSV), columns as read
+    plus any it needs; cells a spreadsheet would run as formulas neutralised (see the module doc)."""
     columns = output_columns(glossary)
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer.writerow([neutralise_cell(c) for c in columns])
     for term in glossary.terms:
         values = {
             TERM: term.term,
@@ -161,5 +170,5 @@ def glossary_to_csv(glossary: Glossary) -> str:
             NOTE: term.note,
         }
         extras = dict(term.extra)
-        writer.writerow([values[c] if c in values else extras.get(c, "") for c in columns])
+        writer.writerow([neutralise_cell(values[c] if c in values else extras.get(c, "")) for c in columns])
     return buffer.getvalue()

@@ -39,7 +39,7 @@ from review_app.glossary.model import (
     parse_bool,
     split_list,
 )
-from review_app.textio import read_bytes
+from review_app.textio import check_size, looks_like_utf16, read_bytes
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TBX3_NAMESPACE = "urn:iso:std:iso:30042:ed-2"
@@ -76,13 +76,20 @@ def status_of(value: str) -> str:
 
 
 def decode_xml(data: bytes, label: str) -> str:
-    """Decode UTF-8 (optional BOM) or UTF-16 (with BOM) XML; refuse other encodings."""
+    """Decode UTF-8 (optional BOM) or UTF-16 (with BOM) XML; refuse other encodings, and NUL
+    characters (so no declaration can hide from :func:`refuse_entities` between NULs)."""
+    check_size(len(data), label)
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise InputError("the TBX file is UTF-32; save it as UTF-8", label, 1)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
             raise InputError("not valid UTF-16 XML", label) from None
     else:
+        utf16 = looks_like_utf16(data)
+        if utf16:
+            raise InputError(f"the TBX file looks like {utf16} without a byte-order mark; save it as UTF-8", label, 1)
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
         try:
@@ -91,6 +98,9 @@ def decode_xml(data: bytes, label: str) -> str:
             line = data.count(b"\n", 0, exc.start) + 1
             raise InputError(f"not valid UTF-8: byte 0x{data[exc.start]:02x} (save the TBX file as UTF-8)",
                              label, line) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise InputError("contains a NUL character (not a text file?)", label, text.count("\n", 0, nul) + 1)
     declaration = XML_DECLARATION.match(text)
     if declaration:
         encoding = ENCODING_ATTRIBUTE.search(declaration.group())
@@ -136,8 +146,10 @@ def parse_xml(data: bytes, label: str) -> etree._Element:
         root = etree.fromstring(text, safe_parser())
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno else None
-        message = exc.msg.split(", line ")[0] if exc.msg else "malformed XML"
+        message = exc.msg.split(", line ")[0].strip() if exc.msg else "malformed XML"
         raise InputError(f"not well-formed XML ({message})", label, line) from None
+    except ValueError as exc:  # lxml refuses some strings before parsing (e.g. control characters)
+        raise InputError(f"not well-formed XML ({exc})", label) from None
     tree = root.getroottree()
     dtd = tree.docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.iterentities()):

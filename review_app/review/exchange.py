@@ -30,7 +30,8 @@ from typing import Any
 from review_app.errors import InputError
 from review_app.review.models import Annotation, SegmentReview
 from review_app.review.mqm import normalize_category, normalize_severity
-from review_app.textio import decode_utf8
+from review_app.safety import neutralise_cell, restore_cell
+from review_app.textio import clean_header, decode_utf8
 
 EXPORT_COLUMNS = (
     "system",
@@ -48,9 +49,9 @@ EXPORT_COLUMNS = (
 )
 REQUIRED_COLUMNS = ("system", "segment", "rater", "category", "severity", "span")
 
-_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
-_NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
-_SPAN = re.compile(r"\s*(\d+)\s*-\s*(\d+)\s*")
+_SPAN = re.compile(r"\s*([0-9]{1,18})\s*-\s*([0-9]{1,18})\s*")
+# Segment numbers and offsets are stored as 32-bit integers (PostgreSQL INTEGER).
+MAX_INT = 2**31 - 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -119,14 +120,8 @@ def annotation_rows(
     return rows
 
 
-def neutralise_cell(value: str) -> str:
-    """Prefix an apostrophe to a cell a spreadsheet would read as a formula (see module doc)."""
-    return "'" + value if _FORMULA_START.match(value) else value
-
-
-def restore_cell(value: str) -> str:
-    """The inverse of :func:`neutralise_cell`."""
-    return value[1:] if _NEUTRALISED.match(value) else value
+# neutralise_cell and restore_cell live in review_app.safety (one guard for every CSV writer);
+# they are imported above and stay importable from here.
 
 
 def rows_to_csv(rows: Iterable[Mapping[str, Any]]) -> str:
@@ -170,9 +165,11 @@ def _parse_row(row: Mapping[str, Any], name: str, line: int, now: datetime) -> A
     system = text("system", True)
     rater = text("rater", True)
     segment_text = text("segment", True).strip()
-    if not segment_text.isdigit() or int(segment_text) < 1:
-        raise fail(f"segment must be a number from 1, not {segment_text!r}")
+    if not (segment_text.isascii() and segment_text.isdigit()) or len(segment_text) > 18 or int(segment_text) < 1:
+        raise fail(f"segment must be a number from 1, not {segment_text[:40]!r}")
     segment = int(segment_text)
+    if segment > MAX_INT:
+        raise fail(f"segment {segment} is too large")
     try:
         category = normalize_category(text("category", True))
         severity = normalize_severity(text("severity", True))
@@ -180,8 +177,10 @@ def _parse_row(row: Mapping[str, Any], name: str, line: int, now: datetime) -> A
         raise fail(str(exc)) from None
     span = _SPAN.fullmatch(text("span", True))
     if span is None:
-        raise fail(f"span must look like start-end (e.g. 4-11), not {row.get('span')!r}")
+        raise fail(f"span must look like start-end (e.g. 4-11), not {str(row.get('span'))[:40]!r}")
     start, end = int(span.group(1)), int(span.group(2))
+    if end > MAX_INT:
+        raise fail(f"span {start}-{end} is too large")
     if start > end:
         raise fail(f"span {start}-{end} ends before it starts")
     target = text("target")
@@ -201,9 +200,9 @@ def _parse_row(row: Mapping[str, Any], name: str, line: int, now: datetime) -> A
     if stamp:
         try:
             created_at = datetime.fromisoformat(stamp)
-        except ValueError:
-            raise fail(f"timestamp {stamp!r} is not an ISO 8601 date and time") from None
-        created_at = created_at.replace(tzinfo=UTC) if created_at.tzinfo is None else created_at.astimezone(UTC)
+            created_at = created_at.replace(tzinfo=UTC) if created_at.tzinfo is None else created_at.astimezone(UTC)
+        except (ValueError, OverflowError):
+            raise fail(f"timestamp {stamp[:40]!r} is not an ISO 8601 date and time (in years 1-9999 UTC)") from None
     else:
         created_at = now
     return Annotation(
@@ -236,7 +235,10 @@ def parse_annotations_csv(data: bytes | str, name: str = "annotations.csv") -> l
         raise InputError(f"not valid CSV ({exc})", name, reader.line_num or 1) from None
     if header is None:
         raise InputError("file is empty (expected a header line)", name, 1)
-    header = [column.strip().lower() for column in header]
+    header = [clean_header(restore_cell(column)).lower() for column in header]
+    duplicated = sorted({column for column in header if column and header.count(column) > 1})
+    if duplicated:
+        raise InputError(f"column {duplicated[0]!r} appears twice in the header", name, 1)
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise InputError(
@@ -289,6 +291,10 @@ def parse_annotations_json(data: bytes | str, name: str = "annotations.json") ->
                 item, after = decoder.raw_decode(text, index)
             except json.JSONDecodeError as exc:
                 raise InputError(f"not valid JSON ({exc.msg})", name, exc.lineno) from None
+            except RecursionError:
+                raise InputError("JSON nested too deeply", name, line_at(index)) from None
+            except ValueError as exc:  # e.g. an integer with more than 4300 digits
+                raise InputError(f"not valid JSON ({exc})", name, line_at(index)) from None
             line = line_at(index)
             if not isinstance(item, dict):
                 raise InputError(f"expected an annotation object, found {type(item).__name__}", name, line)

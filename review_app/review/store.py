@@ -53,10 +53,10 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.pool import StaticPool
 
-from review_app.errors import InputError, ReviewAppError
+from review_app.errors import InputError, ReviewAppError, StorageError
 from review_app.review import exchange
 from review_app.review.models import (
     Annotation,
@@ -198,8 +198,42 @@ audit_table = Table(
 # Engine
 
 
+def _shown_url(url: str) -> str:
+    """The URL for messages, password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL is shown as given (it has no parsable password)
+        return url
+
+
+def storage_error(exc: BaseException, url: str, *, writing: bool) -> StorageError:
+    """A one-line StorageError for a database failure, saying what the user can do about it."""
+    shown = _shown_url(url)
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    lowered = detail.lower()
+    lost = " Nothing was saved." if writing else ""
+    if "readonly" in lowered or "read-only" in lowered or "read only" in lowered:
+        problem = ("the review database is read-only: make the data folder (REVIEW_APP_DATA_DIR) and the "
+                   "database file writable by the user running review_app")
+    elif "disk is full" in lowered or "no space" in lowered or "disk full" in lowered:
+        problem = "the disk holding the review database is full: free some space"
+    elif "unable to open" in lowered or "cannot open" in lowered:
+        problem = ("cannot open the review database file: check that the data folder (REVIEW_APP_DATA_DIR) "
+                   "exists, is a folder and is writable")
+    elif "locked" in lowered or "busy" in lowered or "lock timeout" in lowered:
+        problem = f"the review database is busy (another process held it for over {BUSY_TIMEOUT_SECONDS:.0f} s); try again"
+    elif "disk i/o" in lowered or "malformed" in lowered or "not a database" in lowered:
+        problem = "the review database file cannot be read or written (disk error, or not a database file)"
+    else:
+        problem = "the review database failed"
+    return StorageError(f"{problem} ({detail}; database {shown}).{lost}")
+
+
 def _make_engine(url: str) -> Engine:
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # noqa: BLE001 - sqlalchemy raises ArgumentError or ValueError
+        raise StorageError(f"not a database URL: {_shown_url(url)!r} ({exc})") from None
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, pool_pre_ping=True)
     database = parsed.database or ""
@@ -208,7 +242,16 @@ def _make_engine(url: str) -> Engine:
         engine = create_engine(parsed, poolclass=StaticPool, connect_args={"check_same_thread": False})
     else:
         if not database.startswith("file:"):
-            Path(database).expanduser().absolute().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(database).expanduser().absolute().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(
+                    f"cannot create the data folder {folder} for the review database ({exc.strerror or exc}); "
+                    "set REVIEW_APP_DATA_DIR to a writable folder"
+                ) from None
+            if not folder.is_dir():
+                raise StorageError(f"the data folder {folder} is not a folder; set REVIEW_APP_DATA_DIR to a folder")
         engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
 
     @event.listens_for(engine, "connect")
@@ -320,17 +363,33 @@ class ReviewStore:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        """One write transaction (BEGIN IMMEDIATE on SQLite); commits on success."""
-        with self._write_engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql("SET LOCAL lock_timeout = '30s'")
-            yield conn
+        """One write transaction (BEGIN IMMEDIATE on SQLite); commits on success. A database
+        failure (read-only, disk full, locked, server gone) rolls back and raises StorageError;
+        IntegrityError passes through (the callers turn it into a conflict)."""
+        try:
+            with self._write_engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    conn.exec_driver_sql("SET LOCAL lock_timeout = '30s'")
+                yield conn
+        except IntegrityError:
+            raise
+        except DBAPIError as exc:
+            raise storage_error(exc, self.url, writing=True) from exc
+        except OSError as exc:
+            raise storage_error(exc, self.url, writing=True) from exc
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        """One read transaction: a consistent snapshot for the queries inside."""
-        with self._engine.begin() as conn:
-            yield conn
+        """One read transaction: a consistent snapshot for the queries inside; failures as StorageError."""
+        try:
+            with self._engine.begin() as conn:
+                yield conn
+        except IntegrityError:
+            raise
+        except DBAPIError as exc:
+            raise storage_error(exc, self.url, writing=False) from exc
+        except OSError as exc:
+            raise storage_error(exc, self.url, writing=False) from exc
 
     def _stored_schema_version(self) -> int | None:
         """The schema version recorded in the database; None when the tables are not all there."""

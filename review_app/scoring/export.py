@@ -9,9 +9,10 @@ import csv
 import io
 from typing import Any, Iterable, Sequence
 
+from review_app.safety import FORMULA_TRIGGERS, neutralise_cell  # noqa: F401  (neutralise_cell re-exported)
 from review_app.scoring.results import CorpusScores
 
-SPREADSHEET_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+SPREADSHEET_TRIGGERS = FORMULA_TRIGGERS
 
 
 def scores_to_dict(result: CorpusScores, findings: Iterable[Any] | None = None) -> dict:
@@ -57,13 +58,6 @@ def system_rows(result: CorpusScores) -> list[dict]:
         {"system": s.name, **{names[m]: s.metrics[m].corpus for m in result.metric_ids}}
         for s in result.systems
     ]
-
-
-def neutralise_cell(value: Any) -> Any:
-    """Stop spreadsheets from running a cell as a formula (CSV injection)."""
-    if isinstance(value, str) and value.startswith(SPREADSHEET_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def rows_to_csv(rows: Sequence[dict], columns: Sequence[str] | None = None) -> str:
