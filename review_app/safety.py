@@ -22,7 +22,7 @@ import os
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Sequence
 
 from review_app.errors import InputError
 
@@ -55,6 +55,31 @@ def restore_cell(value: Any) -> Any:
 def is_neutral(value: Any) -> bool:
     """True when a spreadsheet would not read ``value`` as a formula."""
     return not (isinstance(value, str) and value.startswith(FORMULA_TRIGGERS))
+
+
+def csv_text(rows: Iterable[Sequence[Any]], *, delimiter: str = ",", lineterminator: str = "\n") -> str:
+    """CSV text for ``rows`` with every text cell neutralised: the one CSV writer for files meant for
+    spreadsheets (findings, scores, glossary, annotations).
+
+    Formatted as ``csv.writer`` (QUOTE_MINIMAL) formats, with one difference that matters for
+    safety: a cell holding a carriage return is always quoted. ``csv.writer`` with a ``"\\n"`` line
+    terminator leaves a bare CR unquoted, so a cell ``'\\r=1+1`` would be read back as a new row
+    starting with ``=1+1``: the neutralisation undone by a line break.
+    """
+    specials = (delimiter, '"', "\n", "\r")
+    lines = []
+    for row in rows:
+        cells = []
+        for value in row:
+            value = neutralise_cell(value)
+            text = "" if value is None else str(value)
+            if any(ch in text for ch in specials):
+                text = '"' + text.replace('"', '""') + '"'
+            cells.append(text)
+        if cells == [""]:
+            cells = ['""']  # as csv.writer: a row of one empty cell is not an empty line
+        lines.append(delimiter.join(cells) + lineterminator)
+    return "".join(lines)
 
 
 # --- file names ---------------------------------------------------------------------------------

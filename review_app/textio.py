@@ -77,14 +77,32 @@ def read_bytes(path: str | os.PathLike, *, name: str | None = None) -> bytes:
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror or exc})", label) from None
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise InputError("is not a regular file (a device, pipe or socket); refused", label)
         try:
-            data = handle.read(limit + 1)
+            data = read_at_most(handle, min(info.st_size, limit) + 1, limit + 1)
         except OSError as exc:
             raise InputError(f"cannot read file ({exc.strerror or exc})", label) from None
     check_size(len(data), label)
     return data
+
+
+def read_at_most(handle, first: int, most: int) -> bytes:
+    """Read up to ``most`` bytes: one read of ``first`` (the size the file says it has, plus one), then
+    1 MB at a time only if the file turns out longer. (``read(n)`` allocates ``n`` bytes up front,
+    so reading ``limit + 1`` at once would cost 200 MB for every small file.)"""
+    data = handle.read(first)
+    if len(data) < first:
+        return data
+    chunks, total = [data], len(data)
+    while total < most:
+        chunk = handle.read(min(1 << 20, most - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def check_size(size: int, label: str) -> None:
@@ -138,8 +156,10 @@ def looks_like_utf16(data: bytes) -> str | None:
     if len(sample) < 4:
         return None
     even, odd = sample[0::2], sample[1::2]
+    # Only decides the message for data that has NUL bytes (refused anyway): ASCII-heavy UTF-16
+    # has a NUL in most high bytes, text with CJK fewer; binary data has NULs on both sides.
     for zeros, other, name in ((odd, even, "UTF-16 LE"), (even, odd, "UTF-16 BE")):
-        if zeros.count(0) >= 0.9 * len(zeros) and other.count(0) <= 0.1 * len(other):
+        if zeros.count(0) >= max(2, 0.25 * len(zeros)) and other.count(0) <= 0.05 * len(other):
             return name
     return None
 

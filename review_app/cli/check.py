@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 from collections import Counter
 from pathlib import Path
@@ -13,7 +11,7 @@ from review_app.checks import CHECKS, SEVERITIES, CheckCorpus, findings_summary,
 from review_app.cli.output import emit
 from review_app.corpus import bundled_corpora, load_texts, stem
 from review_app.errors import InputError
-from review_app.safety import neutralise_cell
+from review_app.safety import csv_text
 
 FORMATS = ("text", "json", "csv")
 FAIL_ON = ("never", "error", "warning", "info")
@@ -152,11 +150,10 @@ def findings_json(findings, corpus, glossary) -> str:
 
 
 def findings_csv(findings) -> str:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    """Findings as CSV for a spreadsheet: text cells neutralised (:func:`review_app.safety.csv_text`);
+    ``--suppressions`` reads the file back as it was before neutralising."""
+    rows = [CSV_COLUMNS]
     for finding in findings:
         row = finding.to_dict()
-        writer.writerow([neutralise_cell(row[column]) if isinstance(row[column], str) else
-                         ("" if row[column] is None else row[column]) for column in CSV_COLUMNS])
-    return buffer.getvalue()
+        rows.append(["" if row[column] is None else row[column] for column in CSV_COLUMNS])
+    return csv_text(rows)

@@ -43,7 +43,7 @@ from review_app.glossary.model import (
     parse_bool,
     split_list,
 )
-from review_app.safety import neutralise_cell, restore_cell
+from review_app.safety import csv_text, restore_cell
 from review_app.textio import clean_header, decode_utf8, read_bytes
 
 
@@ -157,9 +157,7 @@ def glossary_to_csv(glossary: Glossary, delimiter: str = ",") -> str:
     """The glossary as CSV text (UTF-8 when written; ``delimiter="\\t"`` for TSV), columns as read
     plus any it needs; cells a spreadsheet would run as formulas neutralised (see the module doc)."""
     columns = output_columns(glossary)
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
-    writer.writerow([neutralise_cell(c) for c in columns])
+    rows: list[list[str]] = [columns]
     for term in glossary.terms:
         values = {
             TERM: term.term,
@@ -170,5 +168,5 @@ def glossary_to_csv(glossary: Glossary, delimiter: str = ",") -> str:
             NOTE: term.note,
         }
         extras = dict(term.extra)
-        writer.writerow([neutralise_cell(values[c] if c in values else extras.get(c, "")) for c in columns])
-    return buffer.getvalue()
+        rows.append([values[c] if c in values else extras.get(c, "") for c in columns])
+    return csv_text(rows, delimiter=delimiter)

@@ -30,7 +30,7 @@ from typing import Any
 from review_app.errors import InputError
 from review_app.review.models import Annotation, SegmentReview
 from review_app.review.mqm import normalize_category, normalize_severity
-from review_app.safety import neutralise_cell, restore_cell
+from review_app.safety import csv_text, neutralise_cell, restore_cell  # noqa: F401  (re-exported)
 from review_app.textio import clean_header, decode_utf8
 
 EXPORT_COLUMNS = (
@@ -125,13 +125,9 @@ def annotation_rows(
 
 
 def rows_to_csv(rows: Iterable[Mapping[str, Any]]) -> str:
-    buffer = io.StringIO()
-    # RFC 4180 line ends: with "\n" alone, a cell holding a bare "\r" would not be quoted.
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
-    for row in rows:
-        writer.writerow([neutralise_cell(str(row[column])) for column in EXPORT_COLUMNS])
-    return buffer.getvalue()
+    """Annotation rows as CSV (RFC 4180 line ends), text cells neutralised (see the module doc)."""
+    table = [list(EXPORT_COLUMNS)] + [[str(row[column]) for column in EXPORT_COLUMNS] for row in rows]
+    return csv_text(table, lineterminator="\r\n")
 
 
 def rows_to_json(rows: Iterable[Mapping[str, Any]]) -> str:

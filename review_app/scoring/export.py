@@ -5,11 +5,9 @@ The CLI, the app's downloads and the batch reports all go through these function
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any, Iterable, Sequence
 
-from review_app.safety import FORMULA_TRIGGERS, neutralise_cell  # noqa: F401  (neutralise_cell re-exported)
+from review_app.safety import FORMULA_TRIGGERS, csv_text, neutralise_cell  # noqa: F401  (neutralise_cell re-exported)
 from review_app.scoring.results import CorpusScores
 
 SPREADSHEET_TRIGGERS = FORMULA_TRIGGERS
@@ -61,13 +59,9 @@ def system_rows(result: CorpusScores) -> list[dict]:
 
 
 def rows_to_csv(rows: Sequence[dict], columns: Sequence[str] | None = None) -> str:
+    """Rows as CSV, text cells neutralised against spreadsheet formulas (:func:`review_app.safety.csv_text`)."""
     columns = list(columns or (rows[0].keys() if rows else []))
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: neutralise_cell(row.get(k, "")) for k in columns})
-    return buffer.getvalue()
+    return csv_text([columns, *([row.get(k, "") for k in columns] for row in rows)])
 
 
 def format_number(value: Any, width: int = 2) -> str:
