@@ -394,16 +394,16 @@ def corpus_layout(folder: str | os.PathLike) -> CorpusLayout:
     if "systems" in manifest:
         system_paths = [inside(p) for p in manifest["systems"]]
     else:
-        system_paths = listed(p for p in (root / "systems").glob("*") if p.is_file() and not p.name.startswith("."))
+        system_paths = listed(p for p in (root / "systems").glob("*") if is_file_or_link(p) and not p.name.startswith("."))
     if "references" in manifest:
         ref_paths = [inside(p) for p in manifest["references"]]
     else:
-        ref_paths = listed(p for p in root.glob("ref*") if p.is_file())
-        ref_paths += listed(p for p in (root / "references").glob("*") if p.is_file() and not p.name.startswith("."))
+        ref_paths = listed(p for p in root.glob("ref*") if is_file_or_link(p))
+        ref_paths += listed(p for p in (root / "references").glob("*") if is_file_or_link(p) and not p.name.startswith("."))
     if "source" in manifest:
         source_path = inside(manifest["source"]) if manifest["source"] else None
     else:
-        candidates = listed(p for p in root.glob("source.*") if p.is_file())
+        candidates = listed(p for p in root.glob("source.*") if is_file_or_link(p))
         source_path = candidates[0] if candidates else None
     if not system_paths:
         raise InputError("no system outputs (put them in systems/*.en or list them in corpus.json)", str(root))
@@ -419,6 +419,12 @@ def corpus_layout(folder: str | os.PathLike) -> CorpusLayout:
         source=source_path,
         documents=documents,
     )
+
+
+def is_file_or_link(path: Path) -> bool:
+    """A file, or a link that is not to a folder: a broken or looping link is then refused by name
+    rather than silently skipped (a system missing from the scores without a word)."""
+    return path.is_file() or (path.is_symlink() and not path.is_dir())
 
 
 def load_corpus_dir(folder: str | os.PathLike) -> Corpus:

@@ -1,0 +1,14 @@
+"""Hand-run fuzzer: run_checks with random MT/refs/source and a random glossary. See run_fuzz.py.
+
+    nice .venv/bin/python fuzz/fuzz_checks.py --minutes 10 [--atheris]
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run_fuzz import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(main("checks"))
