@@ -209,6 +209,14 @@ def target_glossary_csv(data: bytes, variant: int = 0) -> None:
     if not glossary.problems and glossary.terms:
         again = parse_glossary_csv(out, name, delimiter=delimiter)
         assert again.terms == glossary.terms, "the glossary CSV does not round-trip"
+    from review_app.glossary import glossary_to_tbx, read_glossary_tbx
+
+    for version in (2, 3):
+        try:
+            tbx = glossary_to_tbx(glossary, version=version)
+        except ReviewAppError:
+            continue
+        read_glossary_tbx("again.tbx", data=tbx)
 
 
 def target_tbx(data: bytes, variant: int = 0) -> None:

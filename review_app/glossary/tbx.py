@@ -57,6 +57,8 @@ ADMITTED = "admitted"
 FORBIDDEN = "forbidden"
 
 ACCEPTED_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf16", "us-ascii", "ascii"}
+# Characters XML 1.0 cannot hold (control characters but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF).
+XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 XML_DECLARATION = re.compile(r"\A\s*<\?xml\b[^>]*?\?>", re.DOTALL)
 ENCODING_ATTRIBUTE = re.compile(r"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
@@ -324,8 +326,20 @@ def glossary_to_tbx(glossary: Glossary, *, source_lang: str | None = None, versi
         "group": "termSec" if v3 else "tig",
     }
     namespace = TBX3_NAMESPACE if v3 else None
+    entry_line: int | None = None
+
+    def xml_safe(value: str, what: str) -> str:
+        bad = XML_INVALID.search(value)
+        if bad:
+            raise InputError(f"{what} {value[:60]!r} contains the character U+{ord(bad.group()):04X}, which XML "
+                             "cannot hold; remove it before exporting to TBX", glossary.path, entry_line)
+        return value
 
     def make(parent, tag: str, text: str | None = None, **attributes):
+        if text is not None:
+            xml_safe(text, f"the {tag}")
+        for key, value in attributes.items():
+            xml_safe(value, f"the {key} attribute")
         qualified = f"{{{namespace}}}{tag}" if namespace else tag
         element = etree.SubElement(parent, qualified) if parent is not None else etree.Element(
             qualified, nsmap={None: namespace} if namespace else None)
@@ -351,6 +365,7 @@ def glossary_to_tbx(glossary: Glossary, *, source_lang: str | None = None, versi
     body = make(make(root, "text"), "body")
 
     for number, term in enumerate(glossary.terms, 1):
+        entry_line = term.line
         entry = make(body, names["entry"], id=f"c{number}")
         if term.note:
             make(entry, "note", term.note)

@@ -307,3 +307,13 @@ def test_bad_documents_file(documents, message, tmp_path):
 def test_documents_with_crlf_are_fine(tmp_path):
     corpus = load_corpus_dir(corpus_folder(tmp_path, documents=b"news\td1\r\nnews\td2\r\n"))
     assert corpus.documents == ("d1", "d2") and corpus.domains == ("news", "news")
+
+
+@pytest.mark.parametrize("cell", ["x\x01y", "a\x1fb", "\ufffe", "bell\x07"])
+def test_control_characters_cannot_break_the_tbx_export(cell, make_file, capsys):
+    from review_app.cli.main import main
+
+    path = make_file("g.csv", f'term,note\nMars,"{cell}"\n')
+    assert main(["glossary", "export", str(path)]) == 2
+    _, err = capsys.readouterr()
+    assert f"{path}, line 2:" in err and "XML cannot hold" in err and "Traceback" not in err
