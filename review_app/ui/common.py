@@ -86,16 +86,17 @@ def scoring_job(digest: str, _corpus: Corpus) -> jobs_module.ScoringJob:
 def checks_job(digest: str, glossary_key: str, _corpus: Corpus, _glossary: Any) -> jobs_module.Job | None:
     if not checks_available():
         return None
-    return jobs_module.checks_job(_corpus, _glossary)
+    # After BLEU and chrF: both are Python in this process, and the scores are what a person sees first.
+    return jobs_module.checks_job(_corpus, _glossary, after=scoring_job(digest, _corpus).fast_finished)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def segment_table(digest: str, glossary_key: str, scored: tuple[str, ...], _corpus: Corpus, _scores, _findings):
+def segment_table(digest: str, glossary_key: str, state: tuple, _corpus: Corpus, _scores, _findings):
     return build_segment_table(_corpus, _scores, _findings)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def findings_index(digest: str, glossary_key: str, _findings) -> dict:
+def findings_index(digest: str, glossary_key: str, state: tuple, _findings) -> dict:
     return findings_by_row(_findings)
 
 
@@ -316,9 +317,10 @@ def workspace() -> Workspace:
 @dataclass
 class Analysis:
     scores: CorpusScores
-    findings: list | None  # None: the checks are not available
+    findings: list | None  # None: the checks are not available; [] while they run
     pending: tuple[str, ...]  # metric ids still being computed
     job: jobs_module.ScoringJob
+    checks: jobs_module.Job | None = None
     checks_error: str | None = None
 
     @property
@@ -326,30 +328,40 @@ class Analysis:
         return metric_names(OPTIONS, METRIC_IDS)
 
     @property
+    def checks_pending(self) -> bool:
+        return self.checks is not None and not self.checks.done
+
+    @property
     def complete(self) -> bool:
-        return not self.pending
+        """Every metric scored and the checks done: what the CLI would give."""
+        return not self.pending and not self.checks_pending
+
+    @property
+    def state(self) -> tuple:
+        """What the tables built from this depend on (a cache key part)."""
+        return (self.scores.metric_ids, self.checks_pending, self.checks_error is not None)
 
 
 def progress_text(job: jobs_module.Job | jobs_module.ScoringJob, what: str) -> str:
     p = job.progress
     if not p.total:
         return f"{what}…"
-    return f"{what}: {p.done} of {p.total} parts ({p.label})"
+    return f"{what}: {p.done:,} of {p.total:,} ({p.label})"
 
 
 def analysis(ws: Workspace) -> Analysis:
-    """Scores (BLEU and chrF at once, TER when ready) and findings, waiting with progress bars for the
-    first; stops the screen with the message if scoring failed."""
+    """Scores and findings. Waits, with a progress bar, only for BLEU and chrF; TER and the QA checks
+    fill in when their background jobs finish (see :func:`pending_notice`). Stops the screen with the
+    message if scoring failed."""
     job = scoring_job(ws.digest, ws.corpus)
     checks = checks_job(ws.digest, ws.glossary_key, ws.corpus, ws.glossary)
-    if not (job.fast_ready or job.error) or (checks is not None and not checks.done):
-        placeholder = st.empty()
-        while not (job.fast_ready or job.error) or (checks is not None and not checks.done):
+    placeholder = st.empty()  # always there, so the elements after it keep their places between runs
+    if not (job.fast_ready or job.error):
+        while not (job.fast_ready or job.error):
             with placeholder.container():
-                if not (job.fast_ready or job.error):
-                    st.progress(job.progress.fraction, text=progress_text(job, "Scoring BLEU, chrF and chrF++"))
+                st.progress(job.progress.fraction, text=progress_text(job, "Scoring BLEU, chrF and chrF++"))
                 if checks is not None and not checks.done:
-                    st.progress(checks.progress.fraction, text=progress_text(checks, "Running the QA and glossary checks"))
+                    st.progress(checks.progress.fraction, text=progress_text(checks, "QA and glossary checks"))
             time.sleep(POLL_SECONDS)
         placeholder.empty()
     if job.error is not None and job.current() is None:
@@ -360,28 +372,40 @@ def analysis(ws: Workspace) -> Analysis:
         st.stop()
     findings, checks_error = None, None
     if checks is not None:
-        if checks.error is not None:
+        if not checks.done:
+            findings = []
+        elif checks.error is not None:
             checks_error = str(checks.error)
         else:
             findings = checks.result
-    return Analysis(scores=job.current(), findings=findings, pending=job.pending_metrics if job.error is None else (), job=job, checks_error=checks_error)
+    return Analysis(
+        scores=job.current(), findings=findings, pending=job.pending_metrics if job.error is None else (),
+        job=job, checks=checks, checks_error=checks_error,
+    )
 
 
 def pending_notice(result: Analysis) -> None:
-    """While TER is computed: a progress bar that reruns the screen when the numbers are in."""
-    if not result.pending:
+    """While TER or the checks run: progress bars that rerun the screen when they are done. Always
+    one container, so the elements after it keep their places when it empties."""
+    slot = st.container()
+    if result.complete:
         return
 
     @st.fragment(run_every=1.0)
     def watch() -> None:
-        job = result.job
-        if not job.pending_metrics or job.error is not None:
-            st.rerun()
-        names = ", ".join(metric_names(OPTIONS, job.pending_metrics).values())
-        st.progress(job.progress.fraction, text=f"Computing {names}: {job.progress.done} of {job.progress.total or '?'} parts. "
-                    f"{names} fills in when done; everything else is ready.")
+        job, checks = result.job, result.checks
+        ter_done = not job.pending_metrics or job.error is not None
+        checks_done = checks is None or checks.done
+        if (result.pending and ter_done) or (result.checks_pending and checks_done):
+            st.rerun()  # something new to show
+        if not ter_done:
+            names = ", ".join(metric_names(OPTIONS, job.pending_metrics).values())
+            st.progress(job.progress.fraction, text=progress_text(job, f"Computing {names} (fills in when done)"))
+        if not checks_done:
+            st.progress(checks.progress.fraction, text=progress_text(checks, "QA and glossary checks (findings fill in when done)"))
 
-    watch()
+    with slot:
+        watch()
 
 
 def checks_notice(result: Analysis) -> None:
@@ -392,11 +416,11 @@ def checks_notice(result: Analysis) -> None:
 
 
 def table_for(ws: Workspace, result: Analysis):
-    return segment_table(ws.digest, ws.glossary_key, result.scores.metric_ids, ws.corpus, result.scores, result.findings or [])
+    return segment_table(ws.digest, ws.glossary_key, result.state, ws.corpus, result.scores, result.findings or [])
 
 
 def index_for(ws: Workspace, result: Analysis) -> dict:
-    return findings_index(ws.digest, ws.glossary_key, result.findings or [])
+    return findings_index(ws.digest, ws.glossary_key, result.state, result.findings or [])
 
 
 def json_export(scores: CorpusScores, findings: list | None) -> str:
@@ -416,6 +440,6 @@ def json_download(ws: Workspace, result: Analysis, key: str) -> None:
         icon=":material/data_object:",
         disabled=not result.complete,
         help="All corpus and sentence scores with sacrebleu signatures, and every finding: the same JSON as "
-        "`review-app score --format json`." + ("" if result.complete else " Available once TER is computed."),
+        "`review-app score --format json`." + ("" if result.complete else " Available once TER and the checks are done."),
         key=key,
     )

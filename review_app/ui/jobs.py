@@ -33,8 +33,11 @@ class Progress:
 class Job:
     """Runs ``work(progress)`` in a daemon thread; ``progress(done, total, label)`` may be called any time."""
 
-    def __init__(self, name: str, work: Callable[[Callable[[int, int, str], None]], Any]):
+    def __init__(
+        self, name: str, work: Callable[[Callable[[int, int, str], None]], Any], *, after: threading.Event | None = None
+    ):
         self.name = name
+        self.after = after  # start the work once this is set (so it does not slow down more urgent work)
         self.progress = Progress(0, 0, name)
         self.result: Any = None
         self.error: BaseException | None = None
@@ -50,6 +53,8 @@ class Job:
 
     def _run(self) -> None:
         try:
+            if self.after is not None:
+                self.after.wait()
             self.result = self._work(self._report)
         except BaseException as exc:  # handed to the page, which shows it
             self.error = exc
@@ -98,11 +103,15 @@ class ScoringJob:
         self.fast: CorpusScores | None = None
         self.full: CorpusScores | None = None
         self.phase = "fast"
+        self.fast_finished = threading.Event()  # set when the fast metrics are in (or failed)
         self.job = Job("scores", self._work)
 
     def _work(self, report):
-        if self.fast_ids:
-            self.fast = score_corpus(self.corpus, metric_ids=self.fast_ids, options=self.options, progress=report)
+        try:
+            if self.fast_ids:
+                self.fast = score_corpus(self.corpus, metric_ids=self.fast_ids, options=self.options, progress=report)
+        finally:
+            self.fast_finished.set()
         self.phase = "slow"
         if self.slow_ids:
             slow = score_corpus(self.corpus, metric_ids=self.slow_ids, options=self.options, progress=report)
@@ -132,8 +141,9 @@ class ScoringJob:
         return () if self.full is not None else self.slow_ids
 
 
-def checks_job(corpus: Corpus, glossary) -> Job:
-    """The core's QA and glossary checks (``review_app.checks.run_checks``) in the background."""
+def checks_job(corpus: Corpus, glossary, after: threading.Event | None = None) -> Job:
+    """The core's QA and glossary checks (``review_app.checks.run_checks``) in the background, started
+    once ``after`` is set (the app starts them when BLEU and chrF are in, so they do not slow those)."""
 
     def work(report):
         from review_app.checks import run_checks
@@ -144,7 +154,7 @@ def checks_job(corpus: Corpus, glossary) -> Job:
 
         return list(run_checks(corpus, glossary, progress=progress))
 
-    return Job("checks", work)
+    return Job("checks", work, after=after)
 
 
 def significance_job(result: CorpusScores, baseline: str, n_samples: int) -> Job:

@@ -17,8 +17,8 @@ APP_CSS = HIGHLIGHT_CSS + """
 [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
 .seg-list { border-top: 1px solid #e4e7ec; font-size: 0.95rem; }
 .seg-head, .seg-row { display: grid; gap: 0 1.25rem; padding: .7rem .25rem .7rem .75rem; }
-.seg-list.with-source .seg-head, .seg-list.with-source .seg-row { grid-template-columns: 8.5rem minmax(0, .9fr) minmax(0, 1.2fr) minmax(0, 1fr); }
-.seg-list.no-source .seg-head, .seg-list.no-source .seg-row { grid-template-columns: 8.5rem minmax(0, 1.2fr) minmax(0, 1fr); }
+.seg-list.with-source .seg-head, .seg-list.with-source .seg-row { grid-template-columns: 10.5rem minmax(0, .9fr) minmax(0, 1.2fr) minmax(0, 1fr); }
+.seg-list.no-source .seg-head, .seg-list.no-source .seg-row { grid-template-columns: 10.5rem minmax(0, 1.2fr) minmax(0, 1fr); }
 .seg-head { padding-top: .35rem; padding-bottom: .35rem; font-size: .72rem; font-weight: 600; letter-spacing: .06em;
   text-transform: uppercase; color: #667085; border-bottom: 1px solid #e4e7ec; }
 .seg-row { border-bottom: 1px solid #eef0f3; border-left: 3px solid transparent; }
@@ -29,9 +29,9 @@ APP_CSS = HIGHLIGHT_CSS + """
 .seg-meta { font-size: .8rem; color: #475467; line-height: 1.45; }
 .seg-meta .seg-no { font-size: 1rem; font-weight: 600; color: #101828; font-variant-numeric: tabular-nums; }
 .seg-meta .seg-sys { display: block; font-weight: 600; color: #344054; overflow-wrap: anywhere; }
-.seg-meta .seg-doc { display: block; color: #98a2b3; font-size: .72rem; overflow-wrap: anywhere; }
-.scores { margin-top: .35rem; display: grid; grid-template-columns: auto auto; gap: 0 .6rem; justify-content: start;
-  font-variant-numeric: tabular-nums; }
+.seg-meta .seg-doc { display: block; color: #98a2b3; font-size: .72rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.scores { margin-top: .35rem; display: grid; grid-template-columns: auto auto auto auto; gap: 0 .45rem; justify-content: start;
+  font-variant-numeric: tabular-nums; font-size: .78rem; }
 .scores .name { color: #667085; }
 .scores .value { text-align: right; color: #101828; }
 .scores .value.key { font-weight: 700; }
@@ -41,7 +41,7 @@ APP_CSS = HIGHLIGHT_CSS + """
 .seg.source { color: #344054; }
 .seg.other-ref { color: #475467; font-size: .9em; }
 .empty-note { color: #667085; padding: 1rem .75rem; }
-.detail-system { display: grid; grid-template-columns: 11rem minmax(0, 1fr); gap: 0 1.25rem; padding: .8rem .25rem .8rem .75rem;
+.detail-system { display: grid; grid-template-columns: 12rem minmax(0, 1fr); gap: 0 1.25rem; padding: .8rem .25rem .8rem .75rem;
   border-bottom: 1px solid #eef0f3; border-left: 3px solid transparent; }
 .detail-system.sev-error { border-left-color: #b42318; }
 .detail-system.sev-warning { border-left-color: #b77c00; }
@@ -134,7 +134,7 @@ def segment_rows_html(
         meta = (
             f'<div class="seg-meta"><span class="seg-no">#{int(row["segment"])}</span>'
             f'<span class="seg-sys">{escape(str(row["system"]))}</span>'
-            + (f'<span class="seg-doc">{escape(str(row["doc"]))}</span>' if row.get("doc") else "")
+            + (f'<span class="seg-doc" title="{escape(str(row["doc"]))}">{escape(str(row["doc"]))}</span>' if row.get("doc") else "")
             + scores_html(row, metrics, key_metric)
             + "</div>"
         )

@@ -30,10 +30,10 @@ def typed() -> None:
 
 
 state["detail_number"] = segment
-title, nav = st.columns([3, 2], vertical_alignment="bottom")
+title, nav = st.columns([5, 4], vertical_alignment="bottom")
 title.title(f"Segment {segment}")
 with nav:
-    c1, c2, c3 = st.columns([1, 2, 1], vertical_alignment="bottom")
+    c1, c2, c3 = st.columns([4, 5, 4], vertical_alignment="bottom")
     c1.button("Previous", icon=":material/chevron_left:", on_click=step, args=(-1,), disabled=segment <= 1,
               key="detail_prev", width="stretch")
     c2.number_input(f"Segment (1–{n:,})", min_value=1, max_value=n, step=1, key="detail_number", on_change=typed)
@@ -61,7 +61,8 @@ order_metric = c1.selectbox("Order systems by", list(metrics), format_func=metri
 diff_ref = ws.ref_columns[0]
 if len(ws.ref_columns) > 1:
     diff_ref = c2.selectbox("Diff to", ws.ref_columns, key="detail_ref", persist_state="session")
-diff_on = c3.toggle("Diff to reference", value=True, key="detail_diff", persist_state="session")
+diff_on = c3.toggle("Show the diff", value=True, key="detail_diff", persist_state="session",
+                    help="Struck through: MT words the reference does not have. Green: reference words the MT lacks.")
 
 ordered = sort_rows(rows, order_metric, descending=order_metric not in LOWER_IS_BETTER)
 st.subheader(f"{len(ordered)} system{'s' if len(ordered) != 1 else ''}, best {metrics[order_metric]} first"

@@ -34,17 +34,20 @@ if len(corpus.systems) == 1:
         value = row[name]
         cell.metric(name, "…" if value != value else f"{value:.2f}",
                     help="Lower is better." if metric_id in LOWER_IS_BETTER else None, border=True)
-    cells[-1].metric("Findings", f"{len(findings):,}", border=True)
+    cells[-1].metric("Findings", "…" if result.checks_pending else f"{len(findings):,}", border=True)
 else:
     key_metric = st.segmented_control(
         "Rank systems by", list(metrics), format_func=metrics.get, default="bleu", key="overview_rank",
         persist_state="session",
     ) or "bleu"
     ranked = rank_systems(frame, key_metric)
+    if result.checks_pending or result.findings is None:
+        ranked = ranked.drop(columns=["findings"])
     st.dataframe(
         ranked,
         hide_index=True,
         width="stretch",
+        height=min(35 * (len(ranked) + 1) + 3, 720),
         column_config={
             "system": st.column_config.TextColumn("System", pinned=True),
             **{name: st.column_config.NumberColumn(name, format="%.2f") for name in metrics.values()},
@@ -75,7 +78,7 @@ with left:
     top = 100.0 if chart_metric not in LOWER_IS_BETTER else max(100.0, float(data["score"].max() or 0))
     axis = alt.X("score:Q", title=f"{metrics[chart_metric]} per segment", scale=alt.Scale(domain=[0, top], nice=False))
     box = alt.Chart(data).mark_boxplot(size=18, color="#5b7db1", median={"color": "#101828"}, outliers=False).encode(
-        x=axis, y=alt.Y("system:N", sort=order, title=None),
+        x=axis, y=alt.Y("system:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
     )
     points = alt.Chart(data).mark_circle(size=14, opacity=0.35, color="#344054").encode(
         x=axis, y=alt.Y("system:N", sort=order, title=None),
@@ -90,6 +93,8 @@ with right:
     st.subheader("Findings by check")
     if result.findings is None:
         st.caption("No checks run.")
+    elif result.checks_pending:
+        st.caption("The checks are running; findings appear here when they are done.")
     elif not findings:
         st.success("No findings.")
     else:
@@ -105,11 +110,12 @@ with right:
             tooltip=[alt.Tooltip("check:N"), alt.Tooltip("severity:N"), alt.Tooltip("count:Q")],
         )
         st.altair_chart(bars.properties(height=alt.Step(26)), width="stretch")
-        st.dataframe(
-            check_totals(findings), hide_index=True, width="stretch", key="overview_checks",
-            column_config={"check": st.column_config.TextColumn("Check"),
-                           "findings": st.column_config.NumberColumn("Findings", format="%d")},
-        )
+        with st.expander("Counts by check and severity"):
+            st.dataframe(
+                check_totals(findings), hide_index=True, width="stretch", key="overview_checks",
+                column_config={"check": st.column_config.TextColumn("Check"),
+                               "findings": st.column_config.NumberColumn("Findings", format="%d")},
+            )
         st.page_link(common.SCREENS["segments"], label="Review the segments", icon=":material/arrow_forward:")
 
 # --- comparison --------------------------------------------------------------------------------
@@ -150,10 +156,16 @@ if len(corpus.systems) > 1:
         elif job is not None:
             sig = significance_table(job.result, compare_metric)
             metric_label = metrics[compare_metric]
+            colours = [
+                ("color: #067647; font-weight: 600" if better else "color: #b42318; font-weight: 600") if significant else "color: #667085"
+                for better, significant in zip(sig["better"], sig["significant"])
+            ]
+            styled = sig.drop(columns=["better"]).style.apply(lambda _: colours, subset=["Δ vs baseline"])
             st.dataframe(
-                sig.drop(columns=["better"]),
+                styled,
                 hide_index=True,
                 width="stretch",
+                height=min(35 * (len(sig) + 1) + 3, 720),
                 key="overview_significance",
                 column_config={
                     "system": st.column_config.TextColumn("System", pinned=True),
@@ -167,8 +179,8 @@ if len(corpus.systems) > 1:
             )
             better = int((sig["better"] & sig["significant"]).sum())
             worse = int((~sig["better"] & sig["significant"]).sum())
-            st.caption(f"Against {baseline} on {metric_label}: {better} significantly better, {worse} significantly "
-                       f"worse, {len(sig) - better - worse} not significantly different.")
+            st.caption(f"Against {baseline} on {metric_label}: {better} significantly better (green), {worse} significantly "
+                       f"worse (red), {len(sig) - better - worse} not significantly different (grey).")
 
 st.divider()
 common.json_download(ws, result, key="overview_json")

@@ -1,5 +1,6 @@
 """Segments: source | MT (findings marked, word diff) | reference, filtered, sorted and paged."""
 
+import hashlib
 import math
 
 import streamlit as st
@@ -18,7 +19,6 @@ SORTS = {
 }
 PAGE_SIZES = (10, 25, 50, 100)
 PAGE_KEY = "segments_page"
-SIGNATURE_KEY = "segments_filter_signature"
 
 ws = common.workspace()
 result = common.analysis(ws)
@@ -98,16 +98,12 @@ elif sort == "severity":
 else:
     filtered = sort_rows(filtered, "segment")
 
-# Back to the first page whenever what is shown changes.
-signature = (ws.digest, query, sort, metric, page_size)
-if st.session_state.get(SIGNATURE_KEY) != signature:
-    st.session_state[SIGNATURE_KEY] = signature
-    st.session_state[PAGE_KEY] = 1
+# Back to the first page whenever what is shown changes: the page widget's key follows the filters.
+signature = repr((ws.digest, query, sort, metric, page_size))
+page_key = f"{PAGE_KEY}_{hashlib.sha1(signature.encode()).hexdigest()[:12]}"
 pages = max(1, -(-len(filtered) // page_size))
-current = st.session_state.get(PAGE_KEY, 1)
-if not isinstance(current, int) or not 1 <= current <= pages:
-    st.session_state[PAGE_KEY] = 1
-shown = page(filtered, st.session_state.get(PAGE_KEY, 1), page_size)
+current = st.session_state.get(page_key, 1)
+shown = page(filtered, current if isinstance(current, int) else 1, page_size)
 
 # --- what is shown -------------------------------------------------------------------------------
 info, downloads = st.columns([3, 2], vertical_alignment="center")
@@ -178,7 +174,7 @@ else:
 bottom_left, bottom_right = st.columns([3, 2], vertical_alignment="center")
 with bottom_left:
     if pages > 1:
-        st.pagination(pages, key=PAGE_KEY, max_visible_pages=9)
+        st.pagination(pages, key=page_key, max_visible_pages=9)
 with bottom_right:
     if len(shown.rows):
         segment_numbers = sorted(set(int(s) for s in shown.rows["segment"]))
