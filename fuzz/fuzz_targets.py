@@ -272,6 +272,19 @@ def target_annotations(data: bytes, variant: int = 0) -> None:
 
     for again in (parse_annotations(csv_text, "again.csv"), parse_annotations(rows_to_json(rows), "again.json")):
         assert [key(a) for a in again] == [key(a) for a in annotations], "annotations do not round-trip"
+    memory_store().import_annotations("fuzz", annotations, importer="fuzz")  # the store accepts what parsed
+
+
+_STORE = None
+
+
+def memory_store():
+    global _STORE
+    if _STORE is None:
+        from review_app.review import ReviewStore
+
+        _STORE = ReviewStore("sqlite://")
+    return _STORE
 
 
 def target_checks(case: dict, variant: int = 0) -> None:

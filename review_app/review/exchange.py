@@ -52,6 +52,7 @@ REQUIRED_COLUMNS = ("system", "segment", "rater", "category", "severity", "span"
 _SPAN = re.compile(r"\s*([0-9]{1,18})\s*-\s*([0-9]{1,18})\s*")
 # Segment numbers and offsets are stored as 32-bit integers (PostgreSQL INTEGER).
 MAX_INT = 2**31 - 1
+MAX_NAME = 255
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,6 +161,9 @@ def _parse_row(row: Mapping[str, Any], name: str, line: int, now: datetime) -> A
 
     system = text("system", True)
     rater = text("rater", True)
+    for column, value in (("system", system), ("rater", rater.strip())):
+        if len(value) > MAX_NAME:  # the store's name columns hold 255 characters
+            raise fail(f"{column} is longer than {MAX_NAME} characters")
     segment_text = text("segment", True).strip()
     if not (segment_text.isascii() and segment_text.isdigit()) or len(segment_text) > 18 or int(segment_text) < 1:
         raise fail(f"segment must be a number from 1, not {segment_text[:40]!r}")

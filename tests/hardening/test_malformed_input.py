@@ -317,3 +317,17 @@ def test_control_characters_cannot_break_the_tbx_export(cell, make_file, capsys)
     assert main(["glossary", "export", str(path)]) == 2
     _, err = capsys.readouterr()
     assert f"{path}, line 2:" in err and "XML cannot hold" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("field", ["system", "rater"])
+def test_annotation_names_longer_than_the_store_holds(field, tmp_path):
+    from review_app.review import ReviewStore
+
+    row = dict(zip(ANNOTATION_HEADER.strip().split(","), ANNOTATION_ROW.strip().split(",")))
+    row[field] = "x" * 300
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps([row]), encoding="utf-8")
+    with ReviewStore(f"sqlite:///{tmp_path / 'r.sqlite3'}") as store:
+        with pytest.raises(InputError, match=f"{field} is longer than 255"):
+            store.import_annotations_file("c", path, importer="x")
+        assert store.annotations("c") == []
