@@ -7,7 +7,7 @@ Public API::
     load_glossary(path, data=None, name=None, source_lang=None) -> Glossary      # validated; raises GlossaryError
     validate(glossary) -> list[GlossaryProblem]
     check_glossary(glossary) -> Glossary                                         # raises GlossaryError
-    glossary_to_csv(glossary) -> str
+    glossary_to_csv(glossary, delimiter=",") -> str                             # formula cells neutralised
     glossary_to_tbx(glossary, source_lang=None, version=2) -> bytes
     GlossaryMatcher(glossary).find(text) -> list[TermMatch]; .find_source(text) -> list[SourceMatch]
     bundled_glossaries() -> {name: path}
