@@ -89,13 +89,14 @@ def safe_name(name: str, default: str = "file") -> str:
     """A harmless single file name made from a name a user sent (an upload's name, a corpus name).
 
     Keeps the last component after ``/`` or ``\\`` (a browser may send ``C:\\Users\\x\\ref.en``),
-    drops control characters and NUL, leading dots and spaces, maps a Windows reserved name to
-    ``_NAME``, and shortens it to 255 UTF-8 bytes keeping the suffix. Returns ``default`` when
-    nothing usable is left. The result always passes :func:`safe_child`.
+    turns ``:`` into ``_``, drops control characters and NUL, leading dots and spaces, maps a
+    Windows reserved name to ``_NAME``, and shortens it to 255 UTF-8 bytes keeping the suffix.
+    Returns ``default`` when nothing usable is left. The result always passes :func:`safe_child`.
     """
     if not isinstance(name, str):
         name = str(name)
     name = re.split(r"[\\/]", name)[-1]
+    name = name.replace(":", "_")  # "C:report.csv" names a drive on Windows; a colon is not allowed there anyway
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")  # control, format, unassigned
     name = name.strip().lstrip(".").strip()
     if not name:

@@ -58,7 +58,7 @@ def test_safe_child_refuses_links_out_but_not_links_in(tmp_path, secret):
 @pytest.mark.parametrize("raw, expected", [
     ("C:\\Users\\me\\ref.en", "ref.en"), ("../../etc/passwd", "passwd"), ("..", "file"), ("", "file"),
     ("a\x00b.txt", "ab.txt"), ("\u202etxt.exe", "txt.exe"), ("CON.csv", "_CON.csv"), ("  .bashrc ", "bashrc"),
-    ("x/", "file"),
+    ("x/", "file"), ("C:ref.en", "C_ref.en"), ("a:b", "a_b"),
 ])
 def test_safe_name(raw, expected):
     assert safe_name(raw) == expected
