@@ -532,6 +532,43 @@ TARGETS: dict[str, Target] = {
 }
 
 
+def small_tbx(csv_path: Path, version: int) -> bytes:
+    """A complete TBX of the first few entries of a glossary (cut files would not parse)."""
+    from dataclasses import replace
+
+    from review_app.glossary import glossary_to_tbx, read_glossary
+
+    glossary = read_glossary(csv_path)
+    return glossary_to_tbx(replace(glossary, terms=glossary.terms[:4]), version=version)
+
+
+def seeds(name: str) -> list[bytes]:
+    """Valid sample inputs for a byte-level fuzzer to start from (first byte: the variant)."""
+    repo = Path(__file__).resolve().parent.parent
+    tianwen = repo / "corpora" / "tianwen-1"
+    glossary = repo / "glossary"
+    mt = (tianwen / "systems" / "seed-mt.en").read_bytes()[:2000]
+    ref = (tianwen / "ref.en").read_bytes()[:2000]
+    samples: dict[str, list[bytes]] = {
+        "text": [b"\x00" + mt],
+        "table": [b"\x00source\tref\tmt\n\xe7\x8c\xab\tThe cat.\tA cat.\n",
+                  b"\x01source,ref,mt\n\"a, b\",The cat.,A cat.\n",
+                  b'\x02{"source": "a", "ref": "The cat.", "mt": "A cat.", "doc": 1}\n'],
+        "corpus_dir": [mt + b"\x00\xff" + ref + b"\x00\xff" + (tianwen / "corpus.json").read_bytes()
+                       + b"\x00\xff" + (tianwen / "documents.tsv").read_bytes()],
+        "glossary_csv": [b"\x00" + (glossary / "space-diplomacy.csv").read_bytes()[:3000]],
+        "tbx": [b"\x00" + small_tbx(glossary / "space-diplomacy.csv", version) for version in (2, 3)],
+        "suppressions": [b"\x00system,segment,check,text,start,end\nmt,1,qa.spacing,  ,3,5\n",
+                         b'\x01[{"system": "mt", "segment": 1, "check": "glossary.case", "text": "x"}]'],
+        "annotations": [b"\x00" + ("system,doc,segment,rater,category,severity,span,span_text,source,target,comment,"
+                                     "timestamp\r\nA,,1,ann,Accuracy/Mistranslation,major,0-3,The,,The cat,,"
+                                     "2024-01-01T00:00:00+00:00\r\n").encode(),
+                        b'\x01[{"system": "A", "segment": 1, "rater": "r", "category": "Other", "severity": "minor",'
+                        b' "span": "0-1", "span_text": "x", "target": "xy"}]'],
+    }
+    return samples.get(name, [])
+
+
 def run_one(target: Target, value: Any, variant_number: int) -> None:
     """Call a target; the project's own errors are fine, anything else propagates."""
     try:

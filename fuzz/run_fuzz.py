@@ -124,6 +124,9 @@ def run_atheris(name: str, minutes: float) -> int:
     FINDINGS.mkdir(exist_ok=True)
     corpus_dir = HERE / "corpus" / name
     corpus_dir.mkdir(parents=True, exist_ok=True)
+    if not any(corpus_dir.iterdir()):
+        for number, seed in enumerate(fuzz_targets.seeds(name)):
+            (corpus_dir / f"seed-{number}").write_bytes(seed)
     args = [sys.argv[0], str(corpus_dir), f"-max_total_time={int(minutes * 60)}", f"-artifact_prefix={FINDINGS}/crash-{name}-",
             "-rss_limit_mb=2048", "-timeout=20", "-print_final_stats=1"]
     atheris.Setup(args, one_input)
