@@ -240,7 +240,7 @@ def parse_jsonl(text: str, label: str) -> Table:
     for number, line in enumerate(split_lines(text), 1):
         if not line.strip():
             continue
-        record = load_json(line, label, number - 1)
+        record = load_json(line, label, number)
         if not isinstance(record, dict):
             raise InputError("each line must be a JSON object", label, number)
         for key, value in record.items():

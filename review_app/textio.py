@@ -236,17 +236,19 @@ def clean_header(cell: str) -> str:
     return cell.strip().strip("\ufeff").strip()
 
 
-def load_json(text: str, label: str, line_offset: int = 0) -> Any:
+def load_json(text: str, label: str, line: int | None = None) -> Any:
     """``json.loads`` with every failure as an InputError: syntax (with its line), numbers too long
-    for Python (over 4300 digits), nesting too deep."""
+    for Python (over 4300 digits), nesting too deep. ``line``: where ``text`` starts in its file
+    (one JSONL line), so that messages give the file's line number."""
+    first = line or 1
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})", label, exc.lineno + line_offset) from None
+        raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})", label, first + exc.lineno - 1) from None
     except RecursionError:
-        raise InputError("JSON nested too deeply", label, line_offset + 1 if line_offset else None) from None
+        raise InputError("JSON nested too deeply", label, line) from None
     except ValueError as exc:  # e.g. an integer with more than 4300 digits
-        raise InputError(f"not valid JSON ({exc})", label, line_offset + 1 if line_offset else None) from None
+        raise InputError(f"not valid JSON ({exc})", label, line) from None
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:

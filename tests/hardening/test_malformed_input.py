@@ -331,3 +331,10 @@ def test_annotation_names_longer_than_the_store_holds(field, tmp_path):
         with pytest.raises(InputError, match=f"{field} is longer than 255"):
             store.import_annotations_file("c", path, importer="x")
         assert store.annotations("c") == []
+
+
+def test_jsonl_errors_on_the_first_line_name_line_1(make_file):
+    for first in ("[" * 100000, '{"ref": ' + "1" * 5000 + "}", "{"):
+        with pytest.raises(InputError) as info:
+            read_table(make_file("c.jsonl", first + "\n"))
+        assert info.value.line == 1, first[:20]
