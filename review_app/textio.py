@@ -109,7 +109,7 @@ def check_size(size: int, label: str) -> None:
     limit = max_file_bytes()
     if size > limit:
         raise InputError(
-            f"file is {size / 1048576:.1f} MB, over the limit of {limit / 1048576:.0f} MB "
+            f"file is {size / 1048576:.1f} MB, over the limit of {limit / 1048576:.4g} MB "
             "(set REVIEW_APP_MAX_FILE_MB to raise it)",
             label,
         )
