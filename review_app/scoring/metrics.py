@@ -7,7 +7,6 @@ scoring methods. Only TER's inner edit distance may be replaced by an exact, fas
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass
 
 import sacrebleu
@@ -54,14 +53,13 @@ class MetricOptions:
 
 
 def ter_implementation() -> str:
-    return "sacrebleu" if os.environ.get("REVIEW_APP_TER", "").lower() == "sacrebleu" else "fast"
+    """Which TER actually runs (``REVIEW_APP_TER``, and whether numba is there): part of cache keys."""
+    return "sacrebleu" if ter_class() is TER else "fast"
 
 
 def ter_class() -> type[TER]:
-    try:
-        from review_app.scoring.ter_fast import ter_class as chosen_ter_class
-    except ImportError:
-        return TER
+    from review_app.scoring.ter_fast import ter_class as chosen_ter_class
+
     return chosen_ter_class()
 
 
