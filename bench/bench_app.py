@@ -36,6 +36,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run", "--disable-sync"]
 TIMEOUT_MS = 900_000
+CHANGE_TIMEOUT_MS = 120_000
 IDLE = """() => !document.querySelector('[data-testid="stStatusWidget"]')"""
 NO_PROGRESS = """() => !document.querySelector('[data-testid="stProgress"]')"""
 
@@ -85,17 +86,23 @@ def rows_summary(page) -> str:
     return page.get_by_text(re.compile(r"^[\d,]+–[\d,]+ of [\d,]+ rows")).first.inner_text()
 
 
-def timed_change(page, action) -> float:
+def timed_change(page, action, label: str) -> float:
     """Seconds from an input until the rows shown changed and Streamlit is idle again."""
     before = page.locator(".seg-list").first.inner_html()
     start = time.perf_counter()
     action()
-    page.wait_for_function(
-        """(before) => { const list = document.querySelector('.seg-list');
-                         return list && list.innerHTML !== before
-                                && !document.querySelector('[data-testid="stStatusWidget"]'); }""",
-        arg=before, timeout=TIMEOUT_MS,
-    )
+    try:
+        page.wait_for_function(
+            """(before) => { const list = document.querySelector('.seg-list');
+                             return list && list.innerHTML !== before
+                                    && !document.querySelector('[data-testid="stStatusWidget"]'); }""",
+            arg=before, timeout=CHANGE_TIMEOUT_MS,
+        )
+    except Exception:
+        shot = REPO / "test-artifacts" / "bench-app-stuck.png"
+        shot.parent.mkdir(exist_ok=True)
+        page.screenshot(path=str(shot), full_page=True)
+        raise SystemExit(f"no new rows {CHANGE_TIMEOUT_MS / 1000:.0f} s after '{label}'; screenshot: {shot}")
     return time.perf_counter() - start
 
 
@@ -121,13 +128,13 @@ def filter_changes(page) -> list[tuple[str, float]]:
         search.fill("China")
         search.press("Enter")
 
-    out.append(("search 'China'", timed_change(page, type_search)))
+    out.append(("search 'China'", timed_change(page, type_search, "search 'China'")))
 
     def clear_search():
         search.fill("")
         search.press("Enter")
 
-    out.append(("clear the search", timed_change(page, clear_search)))
+    out.append(("clear the search", timed_change(page, clear_search, "clear the search")))
 
     def pick_system():
         box = page.get_by_test_id("stMultiSelect").filter(has_text="Systems")
@@ -135,19 +142,20 @@ def filter_changes(page) -> list[tuple[str, float]]:
         page.get_by_role("option", name="Online-A", exact=True).click()
         page.keyboard.press("Escape")
 
-    out.append(("systems: Online-A", timed_change(page, pick_system)))
+    out.append(("systems: Online-A", timed_change(page, pick_system, "systems: Online-A")))
 
     def sort_corpus_order():
         page.get_by_test_id("stSelectbox").filter(has_text="Order").click()
         page.get_by_role("option", name="Corpus order").click()
+        page.keyboard.press("Escape")
 
-    out.append(("order: corpus order", timed_change(page, sort_corpus_order)))
+    out.append(("order: corpus order", timed_change(page, sort_corpus_order, "order: corpus order")))
 
     def next_page():
-        page.get_by_test_id("stPagination").get_by_role("button").filter(has_text="2").first.click()
+        page.get_by_test_id("stPagination").get_by_label("Page 2", exact=True).click()
 
     if page.get_by_test_id("stPagination").count():
-        out.append(("page 2", timed_change(page, next_page)))
+        out.append(("page 2", timed_change(page, next_page, "page 2")))
     return out
 
 

@@ -389,3 +389,35 @@ def test_open_files_screen_queues_a_folder(app, tmp_path, monkeypatch):
     no_exception(at)
     assert any("Opened folder-corpus" in s.value for s in at.success)
     assert sidebar_choice(at, "sidebar_corpus") == f"path:{folder.resolve()}"
+
+
+def test_bleu_first_then_ter_fills_in(app, tianwen_core, monkeypatch):
+    """BLEU and chrF are shown while TER is still being computed; TER fills in when its job is done."""
+    import threading
+
+    from review_app.ui import jobs
+
+    corpus, scores, findings = tianwen_core
+    release = threading.Event()
+    real = jobs.score_corpus
+
+    def slow_ter(corpus_, *, metric_ids, **kwargs):
+        if "ter" in metric_ids:
+            kwargs["progress"](1, 4, "ter")
+            assert release.wait(60)
+        return real(corpus_, metric_ids=metric_ids, **kwargs)
+
+    monkeypatch.setattr(jobs, "score_corpus", slow_ter)
+    app.run(timeout=60)
+    no_exception(app)
+    shown = {m.label: m.value for m in app.metric}
+    assert shown["BLEU"] == f"{scores.systems[0].metrics['bleu'].corpus:.2f}"
+    assert shown["TER"] == "…"
+    progress = [p.proto.text for p in app.get("progress")]
+    assert any(text.startswith("Computing TER") and "1 of 4" in text for text in progress), progress
+    assert next(b for b in app.get("download_button") if b.key == "overview_json").proto.disabled
+    release.set()
+    at = settle(app)
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["TER"] == f"{scores.systems[0].metrics['ter'].corpus:.2f}"
+    assert not next(b for b in at.get("download_button") if b.key == "overview_json").proto.disabled
