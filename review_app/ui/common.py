@@ -60,6 +60,8 @@ SCREENS = {
     "overview": "ui/screens/overview.py",
     "segments": "ui/screens/segments.py",
     "detail": "ui/screens/detail.py",
+    "review": "ui/screens/review.py",
+    "glossary": "ui/screens/glossary.py",
     "open": "ui/screens/open_files.py",
 }
 
@@ -287,8 +289,12 @@ def workspace() -> Workspace:
         choice = picker("Corpus", options, CORPUS_CHOICE, "sidebar_corpus")
         glossary_choice = picker(
             "Glossary", glossary_options(), GLOSSARY_CHOICE, "sidebar_glossary",
-            help="Terms checked in every MT output (bundled in glossary/ or uploaded on the Open files screen).",
+            help="Terms checked in every MT output (the glossary folder, edited on the Glossary screen, or "
+            "uploaded on the Open files screen).",
         )
+        from review_app.ui import review_state
+
+        review_state.reviewer_sidebar()
     show_messages()
     try:
         corpus, digest, label = load_choice(choice)
@@ -326,6 +332,7 @@ class Analysis:
     job: jobs_module.ScoringJob
     checks: jobs_module.Job | None = None
     checks_error: str | None = None
+    dismissed: str = "none"  # changes when reviewers dismiss findings (they are left out of ``findings``)
 
     @property
     def metrics(self) -> dict[str, str]:
@@ -343,7 +350,7 @@ class Analysis:
     @property
     def state(self) -> tuple:
         """What the tables built from this depend on (a cache key part)."""
-        return (self.scores.metric_ids, self.checks_pending, self.checks_error is not None)
+        return (self.scores.metric_ids, self.checks_pending, self.checks_error is not None, self.dismissed)
 
 
 def progress_text(job: jobs_module.Job | jobs_module.ScoringJob, what: str) -> str:
@@ -382,9 +389,14 @@ def analysis(ws: Workspace) -> Analysis:
             checks_error = str(checks.error)
         else:
             findings = checks.result
+    dismissed = "none"
+    if findings:
+        from review_app.ui import review_state
+
+        findings, dismissed = review_state.visible_findings(ws.corpus, findings)
     return Analysis(
         scores=job.current(), findings=findings, pending=job.pending_metrics if job.error is None else (),
-        job=job, checks=checks, checks_error=checks_error,
+        job=job, checks=checks, checks_error=checks_error, dismissed=dismissed,
     )
 
 

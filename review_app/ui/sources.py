@@ -111,11 +111,13 @@ def path_signature(path: str | os.PathLike) -> tuple:
 
 
 def bundled_glossaries() -> dict[str, Path]:
+    """The glossaries of the glossary folder (``REVIEW_APP_GLOSSARY_DIR``, default the bundled
+    ``glossary/``): the ones the Glossary screen edits."""
     try:
-        from review_app.glossary.validate import bundled_glossaries as listing
+        from review_app.glossary.maintenance import list_glossaries
     except ImportError:
         return {}
-    return listing()
+    return list_glossaries()
 
 
 def checks_available() -> bool:

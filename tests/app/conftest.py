@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
@@ -10,10 +11,13 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 APP = Path(__file__).resolve().parents[2] / "review_app" / "app.py"
+BUNDLED_GLOSSARIES = Path(__file__).resolve().parents[2] / "glossary"
 SCREENS = {
     "overview": "ui/screens/overview.py",
     "segments": "ui/screens/segments.py",
     "detail": "ui/screens/detail.py",
+    "review": "ui/screens/review.py",
+    "glossary": "ui/screens/glossary.py",
     "open": "ui/screens/open_files.py",
 }
 
@@ -21,8 +25,16 @@ SCREENS = {
 @pytest.fixture(autouse=True)
 def clear_streamlit_caches(tmp_path, monkeypatch):
     """Every test starts with empty st.cache_data / st.cache_resource (and its own score cache, set by
-    the root conftest), so no test sees another's corpus, jobs or numbers."""
+    the root conftest), so no test sees another's corpus, jobs or numbers. Reviews go to a database in
+    tmp_path and glossaries are edited in a copy of the bundled glossary folder."""
     monkeypatch.setenv("REVIEW_APP_CACHE_DIR", str(tmp_path / "score-cache"))
+    monkeypatch.setenv("REVIEW_APP_DATA_DIR", str(tmp_path / "review-data"))
+    monkeypatch.delenv("REVIEW_APP_DATABASE_URL", raising=False)
+    glossaries = tmp_path / "glossary-folder"
+    glossaries.mkdir()
+    for path in BUNDLED_GLOSSARIES.glob("*.csv"):
+        shutil.copyfile(path, glossaries / path.name)
+    monkeypatch.setenv("REVIEW_APP_GLOSSARY_DIR", str(glossaries))
     monkeypatch.delenv("REVIEW_APP_CORPUS", raising=False)
     monkeypatch.delenv("REVIEW_APP_CORPUS_ROOTS", raising=False)
     st.cache_data.clear()
