@@ -11,7 +11,7 @@ from review_app.cli.common import add_metric_arguments, cache_from_args, options
 from review_app.errors import InputError
 from review_app.progress import terminal_progress
 from review_app.report import FORMATS, ReportSettings, build_report, open_runner, parse_conditions, write_report
-from review_app.report.collect import STREAMING_THRESHOLD
+from review_app.report.collect import STREAMING_SEGMENTS, STREAMING_THRESHOLD
 from review_app.report.executors import LOCAL_DASK
 from review_app.report.gate import MAX_FINDINGS, check_systems
 from review_app.report.model import DEFAULT_WORST
@@ -61,8 +61,10 @@ def register(subparsers) -> None:
                        help=f"run the scoring on a Dask cluster (dask://host:port) or a local one ({LOCAL_DASK})")
     scale.add_argument("--streaming", choices=("auto", "on", "off"), default="auto",
                        help="stream huge corpora chunk by chunk (auto: above "
-                            f"{STREAMING_THRESHOLD:,} segment x system pairs); no per-segment rows in the JSON")
-    scale.add_argument("--chunk-size", type=int, default=2000, metavar="N", help="segments per streamed chunk")
+                            f"{STREAMING_THRESHOLD:,} segment x system pairs or {STREAMING_SEGMENTS:,} segments); "
+                            "no per-segment rows in the JSON")
+    scale.add_argument("--chunk-size", type=int, default=None, metavar="N",
+                       help="segments per streamed chunk (default: 1,000 segment x system pairs' worth, 50 to 500)")
     add_metric_arguments(parser)
     parser.set_defaults(func=run)
 
@@ -98,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--bootstrap must be 0 or more")
     if args.worst < 0:
         raise InputError("--worst must be 0 or more")
-    if args.chunk_size < 1:
+    if args.chunk_size is not None and args.chunk_size < 1:
         raise InputError("--chunk-size must be at least 1")
     conditions = parse_conditions(args.fail_under, args.fail_over, args.max_findings,
                                   metric_ids=metric_ids, options=options)

@@ -22,8 +22,8 @@ from sacrebleu.significance import _compute_p_value, estimate_ci
 from review_app.scoring.metrics import MetricOptions, build_metric
 from review_app.scoring.significance import DEFAULT_BOOTSTRAP, SIGNIFICANCE_LEVEL, sacrebleu_seed
 
-# Upper bound on the resampled statistics held at once (bytes).
-BLOCK_BYTES = 64 * 1024 * 1024
+# Upper bound on the resampled statistics (and their indices) held at once, in bytes.
+BLOCK_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def resample_scores(job: BootstrapJob) -> tuple[tuple, np.ndarray]:
     stats = job.stats
     n = len(stats)
     rng = np.random.default_rng(job.seed)
-    per_sample = max(1, stats.nbytes)
+    per_sample = max(1, stats.nbytes + 8 * n)  # the resampled statistics and their int64 indices
     block = max(1, min(job.n_samples, BLOCK_BYTES // per_sample))
     scores = []
     while len(scores) < job.n_samples:

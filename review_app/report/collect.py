@@ -47,9 +47,12 @@ from review_app.scoring.results import CorpusScores, SystemScores, derive_metric
 from review_app.scoring.significance import DEFAULT_BOOTSTRAP, sacrebleu_seed
 from review_app.scoring.stats import MIN_PARALLEL_WORK, ProgressCallback, cached_stats
 
-# Above this many segment x system pairs a corpus is streamed (auto mode): WMT-sized test sets
-# (2,000 segments x 20 systems) stay in memory with per-segment JSON; 100,000 x 5 streams.
+# Above this many segment x system pairs, or this many segments, a corpus is streamed (auto mode):
+# WMT-sized test sets (2,000 segments x 20 systems) stay in memory with per-segment JSON; 100,000
+# segments stream even for one system (in memory they take about 2 GB: per-segment statistics as
+# Python objects, and workers holding the n-grams of 12,500-segment chunks).
 STREAMING_THRESHOLD = 250_000
+STREAMING_SEGMENTS = 20_000
 TERM_EXAMPLES = 3
 TOP_TERMS = 15
 
@@ -65,7 +68,7 @@ class ReportSettings:
     baseline: str | None = None
     worst: int = DEFAULT_WORST
     streaming: str = "auto"  # auto, on, off
-    chunk_size: int = 2000
+    chunk_size: int | None = None  # segments per streamed chunk; None: see streaming.chunk_segments
 
 
 # --- checks -------------------------------------------------------------------------------------
@@ -150,7 +153,7 @@ def use_streaming(path: str | os.PathLike, settings: ReportSettings) -> bool:
         if size is None:
             raise InputError("streaming works on corpus folders only (not on one table file)", str(path))
         return True
-    return size is not None and size[0] * size[1] > STREAMING_THRESHOLD
+    return size is not None and (size[0] * size[1] > STREAMING_THRESHOLD or size[0] > STREAMING_SEGMENTS)
 
 
 def collect_corpus(

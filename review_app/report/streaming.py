@@ -1,17 +1,18 @@
 """Streaming a huge corpus: chunk by chunk from the files, never every system's text or statistics at once.
 
 The corpus files are read lazily, a chunk of segments (all systems, the references, the source) at a
-time. Each chunk goes to a worker as a :class:`~review_app.scoring.stats.StatsJob` and
-:func:`~review_app.scoring.stats.compute_chunk` computes its statistics, exactly as for a corpus
-in memory; the worker also turns them into sentence scores and, where they are integers, sums them.
-Back in this process a chunk's results are folded into per-system accumulators, in segment order:
+time, so the references of a chunk are processed once for all systems. Each chunk goes to a worker,
+where :func:`~review_app.scoring.stats.compute_chunk` computes its statistics exactly as for a corpus
+in memory; the worker also turns them into sentence scores, sums them where they are integers, and
+runs the QA checks on the chunk. Back in this process a chunk's results are folded into per-system
+accumulators, in segment order:
 
 * corpus statistics are summed as sacrebleu's ``sum_of_lists`` sums them (integers exactly; floats
   one segment after the other, in the same order), so the corpus scores equal a whole-corpus run;
 * each system's per-segment statistics are appended, as float32 (what sacrebleu's bootstrap converts
   them to), to a temporary file that the bootstrap reads back one system at a time;
-* sentence scores feed a histogram and the list of the system's worst segments (texts kept only for
-  those); findings of the QA checks (run on each chunk) are counted.
+* sentence scores feed a histogram and the lists of the system's worst and most flagged segments
+  (texts kept only for those); findings are counted.
 
 At most ``2 x jobs`` chunks are in flight, so memory depends on the chunk size and the number of
 workers, not on the corpus size. Per-segment rows are not kept, so the JSON of a streamed corpus has
@@ -47,6 +48,7 @@ from review_app.report.model import (
     CorpusReport,
     SegmentView,
     SystemReport,
+    finding_dict,
     findings_weight,
     flagged_order,
     histogram,
@@ -58,6 +60,17 @@ from review_app.scoring.stats import ProgressCallback, StatsJob, compute_chunk, 
 from review_app.textio import BOM
 
 READ_BLOCK = 1 << 20
+# A streamed chunk holds about this many segment x system pairs (a worker's memory grows with what a
+# chunk holds, so with many systems a chunk has fewer segments), between these many segments.
+CHUNK_PAIRS = 1000
+MIN_CHUNK, MAX_CHUNK = 50, 500
+
+
+def chunk_segments(n_systems: int, requested: int | None = None) -> int:
+    """Segments per chunk: ``requested`` if given, else about :data:`CHUNK_PAIRS` pairs' worth."""
+    if requested:
+        return requested
+    return max(MIN_CHUNK, min(MAX_CHUNK, CHUNK_PAIRS // max(1, n_systems)))
 
 
 # --- the corpus files ---------------------------------------------------------------------------
@@ -255,9 +268,47 @@ def sentence_metric(metric_id: str, options):
     return build_metric(metric_id, options, sentence=True)
 
 
-def stream_chunk(job: StatsJob) -> tuple[int, dict[str, list[SystemChunk]]]:
-    """:func:`compute_chunk`, then sentence scores and integer sums, so less travels back."""
-    start, computed = compute_chunk(job)
+@dataclass(frozen=True)
+class ChunkChecks:
+    """What the QA checks need besides a chunk's texts: names, documents of the chunk, the glossary."""
+
+    corpus_name: str
+    system_names: tuple[str, ...]
+    reference_names: tuple[str, ...]
+    documents: tuple[str, ...] | None
+    domains: tuple[str, ...] | None
+    source_lang: str | None
+    target_lang: str
+    glossary: object = None
+
+
+@dataclass(frozen=True)
+class StreamJob:
+    texts: ChunkTexts
+    metric_ids: tuple[str, ...]
+    options: object
+    checks: ChunkChecks | None = None
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    start: int
+    metrics: dict[str, list[SystemChunk]]
+    findings: list[dict]
+
+
+def stream_chunk(job: StreamJob) -> ChunkResult:
+    """One chunk in a worker: :func:`compute_chunk` (statistics, as for a corpus in memory), sentence
+    scores and integer sums (so less travels back), and the QA checks on the chunk."""
+    texts = job.texts
+    stats_job = StatsJob(
+        metric_ids=job.metric_ids,
+        options=job.options,
+        hypotheses=tuple(tuple(prepare(t) for t in hyps) for hyps in texts.systems),
+        references=tuple(tuple(prepare(t) for t in ref) for ref in texts.references),
+        start=texts.start,
+    )
+    start, computed = compute_chunk(stats_job)
     out: dict[str, list[SystemChunk]] = {}
     for metric_id, per_system in computed.items():
         scorer = sentence_metric(metric_id, job.options)
@@ -271,7 +322,28 @@ def stream_chunk(job: StatsJob) -> tuple[int, dict[str, list[SystemChunk]]]:
             else:
                 chunks.append(SystemChunk(stats, sentences, None, [list(row) for row in rows]))
         out[metric_id] = chunks
-    return start, out
+    findings = chunk_findings(job.checks, texts) if job.checks is not None else []
+    return ChunkResult(start, out, findings)
+
+
+def chunk_findings(checks: ChunkChecks, chunk: ChunkTexts) -> list[dict]:
+    """The checks on one chunk, as a small corpus of its own; segment numbers made corpus-wide."""
+    from review_app.checks import run_checks
+
+    corpus = Corpus(
+        name=checks.corpus_name,
+        systems=tuple(Text(name, tuple(lines)) for name, lines in zip(checks.system_names, chunk.systems)),
+        references=tuple(Text(name, tuple(lines)) for name, lines in zip(checks.reference_names, chunk.references)),
+        source=Text("source", tuple(chunk.source)) if chunk.source is not None else None,
+        documents=checks.documents,
+        domains=checks.domains,
+        source_lang=checks.source_lang,
+        target_lang=checks.target_lang,
+    )
+    findings = [finding_dict(f) for f in run_checks(corpus, checks.glossary)]
+    for finding in findings:
+        finding["segment"] = int(finding.get("segment") or 0) + chunk.start
+    return findings
 
 
 # --- in this process ----------------------------------------------------------------------------
@@ -324,7 +396,6 @@ class SystemState:
 def collect_streaming(path, settings, runner: Runner, progress: ProgressCallback | None = None):
     """Stream one corpus folder into a :class:`CorpusReport` (see the module's description)."""
     from review_app.report.collect import Collected, FindingTally, checks_available, findings_by_segment
-    from review_app.report.collect import run_corpus_checks
 
     files = corpus_files(path)
     n_segments = check_files(files)
@@ -338,44 +409,53 @@ def collect_streaming(path, settings, runner: Runner, progress: ProgressCallback
             state.histograms[m] = np.zeros(20, dtype=np.int64)
     spill = tempfile.mkdtemp(prefix="review-report-")
     widths: dict[str, int] = {}
-    handles = {(i, m): open(os.path.join(spill, f"{i}-{m}.f32"), "wb") for i in range(len(states)) for m in metric_ids}
+
+    def spill_path(i: int, m: str) -> str:
+        return os.path.join(spill, f"{i}-{m.replace('+', 'p')}.f32")
     checks_state = "disabled"
     if settings.checks:
         checks_state = checks_available() or "ran"
     tally = FindingTally()
     texts_in_flight: deque[ChunkTexts] = deque()
-    bounds = chunk_bounds(n_segments, settings.chunk_size, files.documents)
+    size = chunk_segments(len(files.systems), settings.chunk_size)
+    bounds = chunk_bounds(n_segments, size, files.documents)
     n_chunks = len(bounds)
     label = f"scoring {files.name}"
 
-    def jobs() -> Iterator[StatsJob]:
+    def jobs() -> Iterator[StreamJob]:
         for chunk in read_chunks(files, bounds):
             texts_in_flight.append(chunk)
-            yield StatsJob(
-                metric_ids=metric_ids,
-                options=options,
-                hypotheses=tuple(tuple(prepare(t) for t in hyps) for hyps in chunk.systems),
-                references=tuple(tuple(prepare(t) for t in ref) for ref in chunk.references),
-                start=chunk.start,
-            )
+            checks = None
+            if checks_state == "ran":
+                stop = chunk.start + len(chunk.systems[0])
+                checks = ChunkChecks(
+                    corpus_name=files.name,
+                    system_names=tuple(name for name, _ in files.systems),
+                    reference_names=tuple(name for name, _ in files.references),
+                    documents=files.documents[chunk.start:stop] if files.documents else None,
+                    domains=files.domains[chunk.start:stop] if files.domains else None,
+                    source_lang=files.source_lang,
+                    target_lang=files.target_lang,
+                    glossary=settings.glossary,
+                )
+            yield StreamJob(chunk, metric_ids, options, checks)
 
     try:
         if progress:
             progress(0, n_chunks, label)
         executor = runner.task_executor()
-        for done, (start, results) in enumerate(ordered_map(executor, stream_chunk, jobs(), runner.window), 1):
+        for done, result in enumerate(ordered_map(executor, stream_chunk, jobs(), runner.window), 1):
             chunk = texts_in_flight.popleft()
-            assert chunk.start == start
-            findings: list[dict] = []
-            if checks_state == "ran":
-                findings = chunk_findings(files, chunk, settings, run_corpus_checks)
-                tally.add(findings)
-            by_segment = findings_by_segment(findings)
+            assert chunk.start == result.start
+            results = result.metrics
+            tally.add(result.findings)
+            by_segment = findings_by_segment(result.findings)
             for i, state in enumerate(states):
                 for m in metric_ids:
                     part = results[m][i]
                     widths[m] = part.stats.shape[1] if part.stats.ndim == 2 else 0
-                    handles[i, m].write(np.ascontiguousarray(part.stats, dtype="float32").tobytes())
+                    with open(spill_path(i, m), "ab") as handle:  # one file open at a time, whatever the systems
+                        handle.write(np.ascontiguousarray(part.stats, dtype="float32").tobytes())
                     if part.int_sum is not None:
                         state.totals[m].add_int_sum(part.int_sum, len(part.stats), part.stats[0].astype(int).tolist())
                     else:
@@ -386,12 +466,8 @@ def collect_streaming(path, settings, runner: Runner, progress: ProgressCallback
             if progress:
                 progress(done, n_chunks, label)
     except BaseException:
-        for handle in handles.values():
-            handle.close()
         shutil.rmtree(spill, ignore_errors=True)
         raise
-    for handle in handles.values():
-        handle.close()
 
     n_refs = len(files.references)
     names = {m: metric_name(m, options) for m in metric_ids}
@@ -420,7 +496,7 @@ def collect_streaming(path, settings, runner: Runner, progress: ProgressCallback
         metric_ids=metric_ids, metric_names=names, options=options, systems=systems, streaming=True,
         reference_names=tuple(name for name, _ in files.references),
         checks=checks_state, terms=terms, scores_dict=streaming_scores_dict(files.name, n_segments, n_refs, names, systems),
-        notes=[f"streamed in chunks of {settings.chunk_size} segments: no per-segment rows in the JSON"],
+        notes=[f"streamed in chunks of about {size} segments: no per-segment rows in the JSON"],
     )
     if checks_state == "ran":
         report.notes.append(
@@ -430,30 +506,10 @@ def collect_streaming(path, settings, runner: Runner, progress: ProgressCallback
         )
 
     def stats_source(i: int, m: str) -> np.ndarray:
-        data = np.fromfile(os.path.join(spill, f"{i}-{m}.f32"), dtype="float32")
+        data = np.fromfile(spill_path(i, m), dtype="float32")
         return data.reshape(n_segments, widths[m]) if widths[m] else data.reshape(n_segments, 0)
 
     return Collected(report, stats_source, lambda: shutil.rmtree(spill, ignore_errors=True))
-
-
-def chunk_findings(files: CorpusFiles, chunk: ChunkTexts, settings, run_corpus_checks) -> list[dict]:
-    """The checks on one chunk, as a small corpus of its own; segment numbers made corpus-wide."""
-    stop = chunk.start + len(chunk.systems[0])
-    corpus = Corpus(
-        name=files.name,
-        systems=tuple(Text(name, tuple(lines)) for (name, _), lines in zip(files.systems, chunk.systems)),
-        references=tuple(Text(name, tuple(lines)) for (name, _), lines in zip(files.references, chunk.references)),
-        source=Text("source", tuple(chunk.source)) if chunk.source is not None else None,
-        documents=files.documents[chunk.start:stop] if files.documents else None,
-        domains=files.domains[chunk.start:stop] if files.domains else None,
-        source_lang=files.source_lang,
-        target_lang=files.target_lang,
-        origin=files.origin,
-    )
-    findings = run_corpus_checks(corpus, settings)
-    for finding in findings:
-        finding["segment"] = int(finding.get("segment") or 0) + chunk.start
-    return findings
 
 
 def chunk_view(state: SystemState, index: int, chunk: ChunkTexts, results, metric_ids, by_segment, local: int) -> SegmentView:

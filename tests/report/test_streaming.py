@@ -112,3 +112,24 @@ def test_corpus_files_follow_the_manifest(tianwen):
     assert files.name == "tianwen-1"
     assert [name for name, _ in files.systems] == ["seed-mt"]
     assert files.source is None
+
+
+def test_chunks_hold_about_the_same_pairs_whatever_the_systems():
+    from review_app.report.streaming import chunk_segments
+
+    assert chunk_segments(1) == 500 and chunk_segments(5) == 200 and chunk_segments(100) == 50
+    assert chunk_segments(5, requested=37) == 37
+
+
+def test_auto_streams_large_corpora_only(sample, make_corpus, monkeypatch):
+    from review_app.report import collect
+
+    settings = ReportSettings()
+    assert not collect.use_streaming(sample, settings)
+    monkeypatch.setattr(collect, "STREAMING_SEGMENTS", 299)
+    assert collect.use_streaming(sample, settings)
+    monkeypatch.setattr(collect, "STREAMING_SEGMENTS", 300)
+    monkeypatch.setattr(collect, "STREAMING_THRESHOLD", 1499)  # 300 x 5 pairs
+    assert collect.use_streaming(sample, settings)
+    settings.streaming = "off"
+    assert not collect.use_streaming(sample, settings)
