@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from collections import deque
 from dataclasses import dataclass, field
@@ -32,16 +33,7 @@ from typing import Iterator
 
 import numpy as np
 
-from review_app.corpus import (
-    DOCUMENTS_NAME,
-    MANIFEST_NAME,
-    Corpus,
-    Text,
-    plural,
-    read_documents,
-    read_manifest,
-    stem,
-)
+from review_app.corpus import Corpus, Text, corpus_layout, plural, read_documents, stem
 from review_app.errors import InputError
 from review_app.report.executors import Runner, ordered_map
 from review_app.report.model import (
@@ -57,7 +49,7 @@ from review_app.report.model import (
 )
 from review_app.scoring.metrics import build_metric, metric_name, signature
 from review_app.scoring.stats import ProgressCallback, StatsJob, compute_chunk, prepare
-from review_app.textio import BOM
+from review_app.textio import BOM, FOREIGN_BOMS, looks_like_latin1, looks_like_utf16
 
 READ_BLOCK = 1 << 20
 # A streamed chunk holds about this many segment x system pairs (a worker's memory grows with what a
@@ -78,7 +70,8 @@ def chunk_segments(n_systems: int, requested: int | None = None) -> int:
 
 @dataclass(frozen=True)
 class CorpusFiles:
-    """Where a corpus folder's texts are (the layout :func:`review_app.corpus.load_corpus_dir` reads)."""
+    """Where a corpus folder's texts are (found by :func:`review_app.corpus.corpus_layout`, as
+    :func:`review_app.corpus.load_corpus_dir` finds them), and its small metadata."""
 
     name: str
     origin: str
@@ -93,65 +86,87 @@ class CorpusFiles:
     @staticmethod
     def count_lines(named_or_path) -> int:
         path = named_or_path[1] if isinstance(named_or_path, tuple) else named_or_path
-        count, last = 0, b"\n"
-        try:
-            with open(path, "rb") as handle:
-                while block := handle.read(READ_BLOCK):
-                    count += block.count(b"\n")
-                    last = block[-1:]
-        except OSError as exc:
-            raise InputError(f"cannot read file ({exc.strerror or exc})", str(path)) from None
-        return count + (0 if last == b"\n" else 1)
+        return scan_file(Path(path))
 
 
 def corpus_files(folder: str | os.PathLike) -> CorpusFiles:
-    """The files of a corpus folder, found as :func:`review_app.corpus.load_corpus_dir` finds them."""
-    root = Path(folder)
-    if not root.is_dir():
-        raise InputError("corpus folder not found", str(folder))
-    manifest_path = root / MANIFEST_NAME
-    manifest = read_manifest(manifest_path) if manifest_path.exists() else {}
-
-    def inside(relative: str) -> Path:
-        resolved = (root / relative).resolve()
-        if not resolved.is_relative_to(root.resolve()):
-            raise InputError(f"path {relative!r} points outside the corpus folder", str(manifest_path))
-        return resolved
-
-    if "systems" in manifest:
-        system_paths = [inside(p) for p in manifest["systems"]]
-    else:
-        system_paths = sorted(p for p in (root / "systems").glob("*") if p.is_file() and not p.name.startswith("."))
-    if "references" in manifest:
-        ref_paths = [inside(p) for p in manifest["references"]]
-    else:
-        ref_paths = sorted(p for p in root.glob("ref*") if p.is_file())
-        ref_paths += sorted(p for p in (root / "references").glob("*") if p.is_file() and not p.name.startswith("."))
-    if "source" in manifest:
-        source_path = inside(manifest["source"]) if manifest["source"] else None
-    else:
-        candidates = sorted(p for p in root.glob("source.*") if p.is_file())
-        source_path = candidates[0] if candidates else None
-    if not system_paths:
-        raise InputError("no system outputs (put them in systems/*.en or list them in corpus.json)", str(root))
-    if not ref_paths:
-        raise InputError("no references (name them ref*.en or list them in corpus.json)", str(root))
+    """The files of a corpus folder, without reading the texts (paths outside the folder refused)."""
+    layout = corpus_layout(folder)
+    manifest = layout.manifest
     documents = domains = None
-    doc_file = inside(manifest["documents"]) if manifest.get("documents") else root / DOCUMENTS_NAME
-    if doc_file.exists():
-        documents, domains = read_documents(doc_file)
-    source_lang = manifest.get("source_lang") or (source_path.suffix.lstrip(".") if source_path else None)
+    if layout.documents is not None:
+        documents, domains = read_documents(layout.documents)
+    source_lang = manifest.get("source_lang") or (layout.source.suffix.lstrip(".") if layout.source else None)
     return CorpusFiles(
-        name=manifest.get("name") or root.name,
-        origin=str(root),
-        systems=tuple((stem(p), p) for p in system_paths),
-        references=tuple((stem(p), p) for p in ref_paths),
-        source=source_path,
+        name=manifest.get("name") or layout.root.name,
+        origin=str(layout.root),
+        systems=tuple((stem(p), p) for p in layout.systems),
+        references=tuple((stem(p), p) for p in layout.references),
+        source=layout.source,
         documents=documents,
         domains=domains,
         source_lang=source_lang,
         target_lang=manifest.get("target_lang", "en"),
     )
+
+
+def open_regular(path: Path):
+    """Open a regular file for reading (a FIFO or device would hang or never end: refused)."""
+    label = str(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise InputError("file not found", label) from None
+    except OSError as exc:
+        raise InputError(f"cannot read file ({exc.strerror or exc})", label) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise InputError("is not a regular file (a device, pipe or socket); refused", label)
+    return os.fdopen(fd, "rb")
+
+
+def scan_file(path: Path) -> int:
+    """Count a text's lines as :func:`review_app.textio.split_lines` splits them, refusing what the
+    in-memory readers refuse before reading: UTF-16/UTF-32 files, bare-CR line ends. (Bad UTF-8 and
+    NUL bytes are found by :func:`iter_lines` with their line.) The size limit does not apply: the
+    file is never held in memory."""
+    label = str(path)
+    newlines = crs = crlfs = 0
+    first = b""
+    last = b""
+    with open_regular(path) as handle:
+        while block := handle.read(READ_BLOCK):
+            if not first:
+                first = block[:4096]
+            newlines += block.count(b"\n")
+            crs += block.count(b"\r")
+            crlfs += block.count(b"\r\n") + (1 if last == b"\r" and block[:1] == b"\n" else 0)
+            last = block[-1:]
+    for mark, encoding in FOREIGN_BOMS:
+        if first.startswith(mark):
+            raise InputError(f"the file is {encoding} (it starts with a {encoding} byte-order mark); save it as UTF-8",
+                             label, 1)
+    utf16 = looks_like_utf16(first)
+    if utf16:
+        raise InputError(f"the file looks like {utf16} without a byte-order mark; save it as UTF-8", label, 1)
+    lone = crs - crlfs - (1 if last == b"\r" else 0)
+    if lone > 0 and lone >= newlines:
+        raise InputError(
+            f"lines end in a bare carriage return (CR, old Mac style: {lone} CR against {newlines} LF); "
+            "save the file with LF or CRLF line ends", label, first_lone_cr_line(path),
+        )
+    if not first:
+        return 0
+    return newlines + (0 if last == b"\n" else 1)
+
+
+def first_lone_cr_line(path: Path) -> int:
+    with open_regular(path) as handle:
+        for number, raw in enumerate(handle, 1):
+            body = raw[:-1] if raw.endswith(b"\n") else raw
+            if b"\r" in body[:-1] or (body.endswith(b"\r") and not raw.endswith(b"\n")):
+                return number
+    return 1
 
 
 def check_files(files: CorpusFiles) -> int:
@@ -182,7 +197,7 @@ def iter_lines(path: Path) -> Iterator[str]:
     """One file's lines, lazily, as :func:`review_app.textio.split_lines` splits them: on "\\n" only,
     CRLF's "\\r" dropped, strict UTF-8 with one leading BOM skipped, NUL bytes refused."""
     label = str(path)
-    with open(path, "rb") as handle:
+    with open_regular(path) as handle:
         offset = 0
         for number, raw in enumerate(handle, 1):
             start = offset
@@ -197,9 +212,10 @@ def iter_lines(path: Path) -> Iterator[str]:
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
+                hint = "it looks like Latin-1 or Windows-1252; " if looks_like_latin1(raw) else ""
                 raise InputError(
                     f"not valid UTF-8: byte 0x{raw[exc.start]:02x} at byte offset {start + exc.start} "
-                    "(save the file as UTF-8)", label, number,
+                    f"({hint}save the file as UTF-8)", label, number,
                 ) from None
             if "\x00" in line:
                 raise InputError("contains a NUL byte (binary file?)", label, number)

@@ -133,3 +133,38 @@ def test_auto_streams_large_corpora_only(sample, make_corpus, monkeypatch):
     assert collect.use_streaming(sample, settings)
     settings.streaming = "off"
     assert not collect.use_streaming(sample, settings)
+
+
+@pytest.mark.parametrize("data", [
+    "a\rb\rc\r".encode(),  # bare-CR line ends
+    "a\nb\n".encode("utf-16"),  # UTF-16 with a byte-order mark
+    "hello\nworld\n".encode("utf-16-le"),  # UTF-16 without one
+    b"ok\ncaf\xe9\n",  # Latin-1
+    b"ok\nnul\x00byte\n",
+])
+def test_streaming_refuses_what_the_in_memory_reader_refuses(make_corpus, settings, data):
+    folder = make_corpus("bad", {"a": ["x", "y"]}, {"ref": ["x", "y"]})
+    (folder / "systems" / "a.en").write_bytes(data)
+    with pytest.raises(InputError) as in_memory:
+        load_corpus(folder)
+    settings.streaming = "on"
+    with pytest.raises(InputError) as streamed:
+        collect_corpus(folder, settings, Runner(jobs=1))
+    assert str(streamed.value) == str(in_memory.value)
+
+
+def test_streaming_refuses_links_out_of_the_folder_and_pipes(make_corpus, settings, tmp_path):
+    import os
+
+    folder = make_corpus("linked", {"a": ["x", "y"]}, {"ref": ["x", "y"]})
+    outside = tmp_path / "secret.txt"
+    outside.write_text("s1\ns2\n", encoding="utf-8")
+    os.symlink(outside, folder / "systems" / "b.en")
+    settings.streaming = "on"
+    with pytest.raises(InputError, match="outside the corpus folder"):
+        collect_corpus(folder, settings, Runner(jobs=1))
+    os.unlink(folder / "systems" / "b.en")
+    os.mkfifo(folder / "systems" / "c.en")  # listed in corpus.json (a folder listing skips it)
+    (folder / "corpus.json").write_text('{"systems": ["systems/a.en", "systems/c.en"]}', encoding="utf-8")
+    with pytest.raises(InputError, match="not a regular file"):
+        collect_corpus(folder, settings, Runner(jobs=1))  # refused, not waited on forever
