@@ -13,7 +13,7 @@ from review_app.errors import ReviewAppError, StorageError
 from review_app.review import ReviewStore, default_database_url
 from review_app.review import workflow
 
-REVIEWER = "reviewer"  # widget key, and the ?reviewer= query parameter it is bound to
+REVIEWER = "reviewer"  # widget key, and the ?reviewer= query parameter that fills it in
 REVIEWER_NAME = "reviewer_name"  # plain session value: survives every screen
 STORE_NOTICE = "review_store_notice"
 MAX_NAME = 255
@@ -34,6 +34,17 @@ REVIEW_CSS = """
 .rv-badge.sev-critical, .rv-badge.sev-major { background: #fef3f2; border-color: #fda29b; color: #b42318; }
 .rv-badge.sev-minor { background: #fffaeb; border-color: #fedf89; color: #b54708; }
 .rv-span { background: #eef4ff; border-bottom: 2px solid #1f5fa8; padding: 0 1px; }
+.rv-section { font-size: .8rem; font-weight: 700; color: #344054; text-transform: uppercase; letter-spacing: .06em;
+  border-bottom: 1px solid #e4e7ec; padding-bottom: .3rem; margin-top: .6rem; }
+.rv-section .count { display: inline-block; min-width: 1.3rem; text-align: center; margin-left: .4rem; font-size: .72rem;
+  color: #475467; background: #f2f4f7; border-radius: 999px; padding: 0 .35rem; letter-spacing: 0; }
+.rv-progress { height: 6px; background: #eef0f3; border-radius: 3px; margin: .35rem 0 .15rem; overflow: hidden; }
+.rv-progress-bar { height: 6px; background: #1f5fa8; }
+ul.rv-history { list-style: none; margin: 0; padding: 0; font-size: .84rem; }
+ul.rv-history li { padding: .3rem 0; border-bottom: 1px solid #f2f4f7; line-height: 1.35; }
+ul.rv-history .who { font-weight: 600; color: #344054; }
+ul.rv-history .at { color: #98a2b3; font-size: .75rem; margin-left: .35rem; }
+ul.rv-history .what { display: block; color: #475467; overflow-wrap: anywhere; }
 """
 
 
@@ -44,27 +55,30 @@ def style_tag() -> str:
 # --- who -----------------------------------------------------------------------------------------
 
 
+def clean_name(value: Any) -> str:
+    return " ".join(str(value or "").split())[:MAX_NAME]
+
+
 def reviewer_sidebar() -> None:
-    """"Your name" in the sidebar, once per session (bound to ``?reviewer=`` so a reload keeps it)."""
+    """"Your name" in the sidebar, asked once per session (``?reviewer=NAME`` in the address fills it in)."""
     state = st.session_state
+    if REVIEWER_NAME not in state:
+        state[REVIEWER_NAME] = clean_name(st.query_params.get(REVIEWER))
+    if not state.get(REVIEWER) and state[REVIEWER_NAME]:
+        state[REVIEWER] = state[REVIEWER_NAME]
 
     def typed() -> None:
-        state[REVIEWER_NAME] = " ".join(str(state.get(REVIEWER) or "").split())[:MAX_NAME]
+        state[REVIEWER_NAME] = clean_name(state.get(REVIEWER))
 
-    if REVIEWER not in state and state.get(REVIEWER_NAME):
-        state[REVIEWER] = state[REVIEWER_NAME]
     st.text_input(
-        "Your name", key=REVIEWER, placeholder="Needed to save reviews", on_change=typed, bind="query-params",
+        "Your name", key=REVIEWER, placeholder="Needed to save reviews", on_change=typed, persist_state="session",
         help="Recorded with every verdict, annotation, post-edit and dismissal you save.", max_chars=MAX_NAME,
     )
-    if state.get(REVIEWER) and not state.get(REVIEWER_NAME):
-        typed()  # a name from ?reviewer= in the address
 
 
 def reviewer() -> str:
     """The reviewer's name, or "" when none was given (then nothing can be saved)."""
-    name = st.session_state.get(REVIEWER_NAME) or " ".join(str(st.session_state.get(REVIEWER) or "").split())
-    return name[:MAX_NAME]
+    return st.session_state.get(REVIEWER_NAME) or clean_name(st.session_state.get(REVIEWER))
 
 
 # --- the store -----------------------------------------------------------------------------------
@@ -112,6 +126,26 @@ def visible_findings(corpus: Any, findings: list) -> tuple[list, str]:
     if not dismissed:
         return findings, "none"
     return workflow.without_dismissed(findings, dismissed), workflow.dismissals_digest(dismissed)
+
+
+def section(title: str, count: int | None = None) -> None:
+    """A compact section heading (``count`` in a pill)."""
+    from html import escape
+
+    pill = f'<span class="count">{count}</span>' if count else ""
+    st.html(f'<div class="rv-section">{escape(title)}{pill}</div>')
+
+
+def history_html(entries: Any) -> str:
+    """The audit log of a segment as a compact list: who, when, what."""
+    from html import escape
+
+    items = [
+        f'<li><span class="who">{escape(e.actor)}</span><span class="at">{escape(workflow.when(e.at))}</span>'
+        f'<span class="what">{escape(workflow.describe_entry(e))}</span></li>'
+        for e in entries
+    ]
+    return '<ul class="rv-history">' + "".join(items) + "</ul>"
 
 
 def verdict_badge(verdict: Any) -> str:

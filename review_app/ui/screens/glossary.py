@@ -48,9 +48,11 @@ def say(kind: str, text: str) -> None:
 # --- which glossary ------------------------------------------------------------------------------
 st.title("Glossary")
 files = gm.list_glossaries(folder)
-top = st.columns([4, 2, 3], vertical_alignment="bottom")
+top = st.columns([5, 2, 3], vertical_alignment="bottom")
 if files:
     names = list(files)
+    if state.get("gl_file_next") in names:
+        state["gl_file"] = state.pop("gl_file_next")
     if state.get("gl_file") not in names:
         sidebar = str(state.get(common.GLOSSARY_CHOICE, ""))
         state["gl_file"] = sidebar.partition(":")[2] if sidebar.partition(":")[2] in names else names[0]
@@ -68,7 +70,7 @@ with top[1].popover("New glossary", icon=":material/add:", width="stretch"):
         except (InputError, OutputError) as exc:
             st.error(str(exc))
         else:
-            state["gl_file"] = created.name
+            state["gl_file_next"] = created.name
             say("success", f"Created {created.path.name}.")
             st.rerun()
 for kind, text in state.pop(MESSAGES, []):
@@ -107,7 +109,7 @@ if on_disk != file.digest and name not in state[CONFLICT]:
                    "or reload it (your unsaved edits are dropped).", icon=":material/sync_problem:")
 
 top[2].caption(
-    f"{len(file.glossary.terms)} terms · {file.path.name}"
+    f"{len(file.glossary.terms)} terms"
     + (f" · saved {wf.when(file.modified)}" if file.modified else " · not saved yet")
 )
 
@@ -122,9 +124,9 @@ with tab_terms:
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
-        height=min(38 * (len(frame) + 2) + 3, 560),
+        height=min(35 * (len(frame) + 2) + 3, 735),
         column_config={
-            "term": st.column_config.TextColumn("Term", help="The approved English form", width="medium", pinned=True),
+            "term": st.column_config.TextColumn("Term", help="The approved English form", width="medium"),
             "source": st.column_config.TextColumn("Source", help="Source-language term(s), separated by |"),
             "variants": st.column_config.TextColumn("Forbidden variants", help="Separated by |", width="medium"),
             "admitted": st.column_config.TextColumn("Also admitted", help="Other acceptable forms, separated by |"),
@@ -156,6 +158,8 @@ with tab_terms:
         plan = gm.plan_save(file.glossary, rows, row_origins)
         if plan.blocked:
             st.error("Nothing saved: the changes still conflict with each other; fix the rows listed above.")
+        elif not gm.diff_glossaries(file.glossary, plan.glossary):
+            st.warning("Nothing saved: every changed row has a problem (listed above).")
         else:
             try:
                 saved = gm.save_glossary(name, plan.glossary, expected_digest=file.digest, folder=folder)
@@ -246,12 +250,13 @@ with tab_concordance:
         st.dataframe(
             shown, hide_index=True, width="stretch", height=min(35 * (len(shown) + 1) + 3, 420), key="gl_concordance",
             column_config={
-                "term": st.column_config.TextColumn("Term", pinned=True),
+                "term": st.column_config.TextColumn("Term"),
                 "source hits": st.column_config.NumberColumn("Segments with the source term", format="%d"),
                 "in MT": st.column_config.NumberColumn("Right in the MT", format="%d", help="Approved or admitted form"),
                 "variants": st.column_config.NumberColumn("Forbidden variants", format="%d"),
                 "errors": st.column_config.NumberColumn("Errors", format="%d", help="Glossary findings about the term"),
-                "error rate": st.column_config.ProgressColumn("Error rate", format="percent", min_value=0.0, max_value=1.0),
+                "error rate": st.column_config.ProgressColumn("Error rate", format="percent", min_value=0.0, max_value=1.0,
+                                                              color="#b42318", help="Errors per occurrence in the MT"),
             },
         )
         entries = table["entry"].tolist()
@@ -267,11 +272,13 @@ with tab_concordance:
             st.dataframe(
                 lines, hide_index=True, width="stretch", key="gl_lines",
                 column_config={
+                    "system": st.column_config.TextColumn("System", width="small"),
                     "segment": st.column_config.NumberColumn("#", format="%d", width="small"),
                     "status": st.column_config.TextColumn("Status", width="small"),
-                    "left": st.column_config.TextColumn("", width="medium"),
+                    "left": st.column_config.TextColumn("Before", width="medium", alignment="right"),
                     "match": st.column_config.TextColumn("Term", width="small"),
-                    "right": st.column_config.TextColumn("", width="medium"),
+                    "right": st.column_config.TextColumn("After", width="medium"),
+                    "message": st.column_config.TextColumn("Check says", width="medium"),
                 },
             )
             places = list(dict.fromkeys(zip(lines["system"], lines["segment"])))

@@ -5,7 +5,7 @@ import streamlit as st
 
 from review_app.highlight import SEVERITY_ORDER
 from review_app.scoring.metrics import LOWER_IS_BETTER
-from review_app.ui import common
+from review_app.ui import common, review_panels
 from review_app.ui.frames import check_totals, findings_by_check, rank_systems, significance_table, system_table
 
 SEVERITY_COLOURS = ["#b42318", "#d49100", "#2e64c0"]  # error, warning, info (as highlight.HIGHLIGHT_CSS)
@@ -27,14 +27,17 @@ common.pending_notice(result)
 
 # --- corpus scores -------------------------------------------------------------------------------
 frame = system_table(scores, findings)
+human = review_panels.load(ws)
+frame = review_panels.with_mqm(frame, human)
 if len(corpus.systems) == 1:
     row = frame.iloc[0]
-    cells = st.columns(len(metrics) + 1)
+    cells = st.columns(len(metrics) + 2)
     for cell, (metric_id, name) in zip(cells, metrics.items()):
         value = row[name]
         cell.metric(name, "…" if value != value else f"{value:.2f}",
                     help="Lower is better." if metric_id in LOWER_IS_BETTER else None, border=True)
-    cells[-1].metric("Findings", "…" if result.checks_pending else f"{len(findings):,}", border=True)
+    cells[-2].metric("Findings", "…" if result.checks_pending else f"{len(findings):,}", border=True)
+    review_panels.mqm_card(cells[-1], human, row["system"])
 else:
     key_metric = st.segmented_control(
         "Rank systems by", list(metrics), format_func=metrics.get, default="bleu", key="overview_rank",
@@ -52,6 +55,7 @@ else:
             "system": st.column_config.TextColumn("System", pinned=True),
             **{name: st.column_config.NumberColumn(name, format="%.2f") for name in metrics.values()},
             "findings": st.column_config.NumberColumn("Findings", format="%d"),
+            **review_panels.MQM_COLUMNS,
         },
         key="overview_systems",
     )
@@ -117,6 +121,8 @@ with right:
                                "findings": st.column_config.NumberColumn("Findings", format="%d")},
             )
         st.page_link(common.SCREENS["segments"], label="Review the segments", icon=":material/arrow_forward:")
+
+review_panels.section(ws, table, metrics, common.SCREENS["review"])
 
 # --- comparison --------------------------------------------------------------------------------
 if len(corpus.systems) > 1:

@@ -59,25 +59,29 @@ def next_unreviewed(system: str) -> None:
 
 
 state["review_number"] = segment
-head, nav = st.columns([4, 5], vertical_alignment="bottom")
+head, nav = st.columns([2, 5], vertical_alignment="bottom")
 with head:
     st.title("Review")
 with nav:
-    c0, c1, c2, c3, c4 = st.columns([5, 3, 4, 3, 4], vertical_alignment="bottom")
+    widths = ([4] if len(systems) > 1 else []) + [2, 3, 2, 3]
+    cells = st.columns(widths, vertical_alignment="bottom")
     if len(systems) > 1:
-        with c0:
+        with cells[0]:
             system = common.picker("System", {s: s for s in systems}, REVIEW_SYSTEM, "review_system_pick")
+        cells = cells[1:]
     else:
         system = systems[0]
-        c0.markdown(f"**{escape(system)}**")
-    c1.button("Prev", icon=":material/chevron_left:", on_click=step, args=(-1,), disabled=segment <= 1,
-              key="review_prev", help="Previous segment", width="stretch")
-    c2.number_input(f"Segment (1–{n:,})", min_value=1, max_value=n, step=1, key="review_number", on_change=typed_number)
-    c3.button("Next", icon=":material/chevron_right:", on_click=step, args=(1,), disabled=segment >= n,
-              key="review_next", help="Next segment", width="stretch")
-    c4.button("Next unreviewed", on_click=next_unreviewed, args=(system,), key="review_next_unreviewed",
-              width="stretch", icon=":material/skip_next:")
+    cells[0].button("Prev", icon=":material/chevron_left:", on_click=step, args=(-1,), disabled=segment <= 1,
+                    key="review_prev", help="Previous segment", width="stretch")
+    cells[1].number_input(f"Segment (1–{n:,})", min_value=1, max_value=n, step=1, key="review_number",
+                          on_change=typed_number)
+    cells[2].button("Next", icon=":material/chevron_right:", on_click=step, args=(1,), disabled=segment >= n,
+                    key="review_next", help="Next segment", width="stretch")
+    cells[3].button("Next unreviewed", on_click=next_unreviewed, args=(system,), key="review_next_unreviewed",
+                    width="stretch", icon=":material/skip_next:", help="The next segment of this system without a verdict")
 state[common.DETAIL_SEGMENT] = segment
+common.checks_notice(result)
+common.pending_notice(result)
 
 try:
     saved = store.get_segment(key, system, segment)
@@ -97,8 +101,6 @@ st.html(
     + '</div>'
     + f'<div class="rv-progress" title="segments with a verdict"><div class="rv-progress-bar" style="width:{100 * progress.fraction:.1f}%"></div></div>'
     + f'<div class="rv-meta">{progress.reviewed:,} of {progress.total:,} segments of {escape(system)} reviewed</div>'
-    + "<style>.rv-progress{height:6px;background:#eef0f3;border-radius:3px;margin:.35rem 0 .15rem;overflow:hidden}"
-      ".rv-progress-bar{height:6px;background:#1f5fa8}</style>"
 )
 if not who:
     st.warning("Enter your name in the sidebar (**Your name**) to review: nothing is saved without it.",
@@ -227,7 +229,7 @@ with left:
     st.html("".join(blocks))
 
     # QA findings: confirm (an annotation) or dismiss (a false alarm)
-    st.subheader(f"QA findings ({len(found)})" if found else "QA findings", anchor=False)
+    rs.section("QA findings", len(found))
     if result.checks_pending:
         st.caption("The checks are still running; their findings appear here when done.")
     elif not found:
@@ -290,8 +292,7 @@ with left:
                               width="stretch")
 
     # MQM annotations
-    st.subheader(f"Error annotations ({len(saved.annotations)})" if saved.annotations else "Error annotations",
-                 anchor=False)
+    rs.section("Error annotations", len(saved.annotations))
 
     def on_delete(seg_h: str, annotation_id: int) -> None:
         if need_name(seg_h):
@@ -318,7 +319,7 @@ with left:
         st.caption("No error annotated in this segment yet.")
 
     with st.container(border=True):
-        st.markdown("**Annotate an error**")
+        st.html('<div class="rv-label">Annotate an error</div>')
         words = wf.words_of(mt)
         word_labels = wf.word_labels(words)
         st.pills("Click the first and the last word of the error", list(range(len(words))),
@@ -342,7 +343,7 @@ with left:
             start, end, text = span
             st.html(f'<div class="rv-meta">Span {start}–{end}: <span class="seg">{escape(mt[max(0, start - 40):start])}'
                     f'<span class="rv-span">{escape(text)}</span>{escape(mt[end:end + 40])}</span></div>')
-        c1, c2 = st.columns([3, 2])
+        c1, c2 = st.columns([1, 1])
         c1.selectbox("Category (MQM)", MQM_CATEGORIES, index=None, format_func=wf.category_label, key=K("category"),
                      placeholder="Choose a category")
         c2.segmented_control("Severity", list(SEVERITIES), format_func=SEVERITIES.get, default="minor", key=K("severity"),
@@ -480,13 +481,10 @@ with right:
             st.button("Add to glossary", key=K("gl_add"), on_click=on_add_to_glossary, args=(h,),
                       icon=":material/playlist_add:")
 
-    st.subheader("History", anchor=False)
+    rs.section("History of this segment")
     history = store.history(key, system, segment)
     if history:
-        st.dataframe(wf.history_rows(history), hide_index=True, width="stretch", key=K("history"),
-                     column_config={"when": st.column_config.TextColumn("When", width="small"),
-                                    "who": st.column_config.TextColumn("Who", width="small"),
-                                    "what": st.column_config.TextColumn("What", width="large")})
+        st.html(rs.history_html(history))
     else:
         st.caption("Nothing saved for this segment yet.")
 
@@ -494,24 +492,28 @@ with right:
 st.divider()
 activity, exchange = st.columns([3, 2], gap="large")
 with activity:
-    st.subheader("Recent activity", anchor=False)
+    rs.section("Recent activity")
     recent = store.history(key, limit=50)
     if recent:
-        st.dataframe(wf.history_rows(recent, with_segment=True), hide_index=True, width="stretch", height=260,
-                     key="review_recent", column_config={"segment": st.column_config.NumberColumn("#", format="%d")})
+        st.dataframe(wf.history_rows(recent, with_segment=True), hide_index=True, width="stretch",
+                     height=min(35 * (len(recent) + 1) + 3, 320), key="review_recent",
+                     column_config={"when": st.column_config.TextColumn("When"), "who": st.column_config.TextColumn("Who"),
+                                    "system": st.column_config.TextColumn("System"),
+                                    "segment": st.column_config.NumberColumn("#", format="%d"),
+                                    "what": st.column_config.TextColumn("What", width="large")})
     else:
         st.caption(f"No review saved for {corpus.name} yet.")
 with exchange:
-    st.subheader("Export and import", anchor=False)
+    rs.section("Export and import")
     mt_lines = {s.name: list(s.segments) for s in corpus.systems}
     context = {"sources": list(corpus.source.segments) if corpus.source else None, "targets": mt_lines,
                "docs": list(corpus.documents) if corpus.documents else None}
-    d1, d2, d3 = st.columns(3)
-    d1.download_button(
-        "Post-edits", data=lambda: "".join(line + "\n" for line in store.export_post_edits(key, system, mt_lines[system])),
+    st.download_button(
+        "Post-edited text", data=lambda: "".join(line + "\n" for line in store.export_post_edits(key, system, mt_lines[system])),
         file_name=f"{corpus.name}.{system}.post-edited.txt", mime="text/plain", icon=":material/download:",
         key="review_export_post_edits", width="stretch",
         help=f"The MT of {system}, one segment a line, with each saved post-edit in place of its segment.")
+    d2, d3 = st.columns(2)
     d2.download_button("Annotations CSV", data=lambda: store.export_annotations_csv(key, **context),
                        file_name=f"{corpus.name}-annotations.csv", mime="text/csv", icon=":material/download:",
                        key="review_export_csv", width="stretch", help="Every annotation, MQM columns.")
