@@ -61,12 +61,13 @@ class Concordance:
     glossary: Glossary
     occurrences: dict[int, list[Occurrence]]
     source_hits: dict[int, int]  # entry -> source segments containing its source term
-    errors: dict[int, int]  # entry -> glossary findings about it
+    errors: dict[int, int]  # entry -> glossary findings about it (two checks may flag the same place)
 
     def table(self) -> pd.DataFrame:
         """One row per term, most errors first: term, segments whose source has it, uses in the MT
-        (approved / admitted / forbidden), errors and the error rate (errors per MT occurrence or
-        expected occurrence)."""
+        (approved or admitted; forbidden variants), errors (places in the MT a glossary check flagged,
+        a missing term counting once per segment) and the error rate (errors per place the term is,
+        or should be, in the MT)."""
         rows = []
         for entry, term in enumerate(self.glossary.terms):
             listed = self.occurrences.get(entry, ())
@@ -82,7 +83,7 @@ class Concordance:
                 "source hits": self.source_hits.get(entry, 0),
                 "in MT": approved + admitted,
                 "variants": variants,
-                "errors": self.errors.get(entry, 0),
+                "errors": len(wrong),
                 "error rate": len(wrong) / len(places) if places else None,
             })
         frame = pd.DataFrame(rows, columns=["entry", "term", "source hits", "in MT", "variants", "errors", "error rate"])

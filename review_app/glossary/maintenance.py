@@ -36,6 +36,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
@@ -116,7 +117,9 @@ def glossary_file_name(name: str) -> str:
 def glossary_path(name: str, folder: str | os.PathLike | None = None) -> Path:
     """The path of glossary ``name`` (``NAME`` or ``NAME.csv``) inside the folder, through ``safe_child``."""
     root = Path(folder) if folder is not None else glossary_dir()
-    file_name = name if str(name).lower().endswith(SUFFIXES) else f"{name}.csv"
+    if not isinstance(name, str) or not name.strip() or name.startswith("."):
+        raise InputError(f"{name!r} is not a glossary name")
+    file_name = name if name.lower().endswith(SUFFIXES) else f"{name}.csv"
     return safe_child(root, file_name)
 
 
@@ -551,9 +554,8 @@ def backups(name: str, folder: str | os.PathLike | None = None) -> list[Path]:
     backup_dir = path.parent / BACKUP_DIR
     if not backup_dir.is_dir():
         return []
-    prefix = path.stem + "."
-    return sorted((p for p in backup_dir.iterdir() if p.name.startswith(prefix) and p.suffix == ".csv"
-                   and p.name[len(prefix):-4].endswith("Z")), reverse=True)
+    pattern = re.compile(re.escape(path.stem) + r"\.\d{8}T\d{12}Z\.csv")
+    return sorted((p for p in backup_dir.iterdir() if pattern.fullmatch(p.name)), reverse=True)
 
 
 def save_glossary(
