@@ -333,6 +333,7 @@ class Analysis:
     checks: jobs_module.Job | None = None
     checks_error: str | None = None
     dismissed: str = "none"  # changes when reviewers dismiss findings (they are left out of ``findings``)
+    checks_running: bool = False  # when ``findings`` was taken (the job may finish a moment later)
 
     @property
     def metrics(self) -> dict[str, str]:
@@ -340,7 +341,9 @@ class Analysis:
 
     @property
     def checks_pending(self) -> bool:
-        return self.checks is not None and not self.checks.done
+        """The checks were still running when ``findings`` was taken (a snapshot: reading the job's
+        state again could pair "done" with the empty list, and cache tables built from it as final)."""
+        return self.checks_running
 
     @property
     def complete(self) -> bool:
@@ -382,8 +385,9 @@ def analysis(ws: Workspace) -> Analysis:
             st.rerun()
         st.stop()
     findings, checks_error = None, None
+    checks_running = checks is not None and not checks.done
     if checks is not None:
-        if not checks.done:
+        if checks_running:
             findings = []
         elif checks.error is not None:
             checks_error = str(checks.error)
@@ -396,7 +400,7 @@ def analysis(ws: Workspace) -> Analysis:
         findings, dismissed = review_state.visible_findings(ws.corpus, findings)
     return Analysis(
         scores=job.current(), findings=findings, pending=job.pending_metrics if job.error is None else (),
-        job=job, checks=checks, checks_error=checks_error, dismissed=dismissed,
+        job=job, checks=checks, checks_error=checks_error, dismissed=dismissed, checks_running=checks_running,
     )
 
 
