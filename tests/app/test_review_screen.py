@@ -354,3 +354,32 @@ def test_import_that_does_not_fit_the_corpus_is_refused(app, other_store):
     at = settle(at)
     assert any("no system 'other-mt'" in e.value for e in at.error)
     assert other_store.annotations(CORPUS) == []
+
+
+def test_several_systems_are_reviewed_apart(app, other_store):
+    from review_app.ui.uploads import CorpusUpload, Upload
+
+    upload = CorpusUpload(
+        systems=(Upload("a.txt", "The cat sat.\nA dog barked.\n".encode()), Upload("b.txt", "Cat sat.\nThe dog barks.\n".encode())),
+        references=(Upload("ref.txt", "The cat sat.\nThe dog barked.\n".encode()),),
+    )
+    app.session_state[common.PENDING_CORPUS_UPLOAD] = upload
+    at = settle(app)
+    name = at.title[0].value
+    at = page(at, "review")
+    at.sidebar.text_input(key="reviewer").set_value("Ana")
+    at = settle(at)
+    assert at.selectbox(key="review_system_pick").options == ["a", "b"]
+    at.selectbox(key="review_system_pick").set_value("b")
+    at = settle(at)
+    assert "The dog barks" not in html_of(at) and "Cat sat." in html_of(at)
+    h = hashlib.sha1(f"{name}\x1fb\x1f1".encode()).hexdigest()[:12]
+    at.segmented_control(key=f"rv_verdict_{h}").set_value("rejected")
+    at = settle(at)
+    no_exception(at)
+    assert other_store.get_segment(name, "b", 1).verdict is Verdict.REJECTED
+    assert other_store.get_segment(name, "a", 1).version == 0
+    assert "1 of 2 segments of b reviewed" in html_of(at)
+    # Segment detail links here.
+    at = page(at, "detail")
+    assert any(link.label == "Review this segment" for link in at.get("page_link"))

@@ -35,7 +35,7 @@ def segment_button(page, group: str, label: str):
     return page.get_by_role("radiogroup", name=group).locator("button", has_text=label)
 
 
-def test_annotation_survives_a_reload(server, page):
+def test_annotation_survives_a_reload(server, page, tmp_path):
     page.goto(f"{server}/review?reviewer=Erin%20Example")
     wait_for_app(page)
     page.get_by_role("heading", name="Review").wait_for()
@@ -102,3 +102,16 @@ def test_annotation_survives_a_reload(server, page):
     page.get_by_text("Concordance of").wait_for()
     settle_layout(page)
     screenshot(page, "app-glossary-concordance.png")
+
+    # Import preview: what a merge would add and change, before anything is saved.
+    incoming = tmp_path / "more-terms.csv"
+    incoming.write_text("term,source,variants,note\nZhurong,祝融号,Zhu Rong|Zhu-Rong,imported note\n"
+                        "Tianwen-3,天问三号,Tianwen 3,planned asteroid mission\n", encoding="utf-8")
+    page.get_by_role("tab", name="Import and export").click()
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(incoming))
+    page.get_by_role("button", name="Import and save").wait_for()
+    settle_layout(page)
+    screenshot(page, "app-glossary-import.png")
+    assert_no_exception(page)
+    metrics = page.locator('[data-testid="stMetric"]').all_inner_texts()
+    assert any(m.startswith("Added") and m.strip().endswith("1") for m in metrics), metrics

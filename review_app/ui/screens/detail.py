@@ -43,8 +43,10 @@ state[common.DETAIL_SEGMENT] = segment
 common.pending_notice(result)
 
 doc = corpus.document_of(segment - 1)
+info, link = st.columns([3, 1], vertical_alignment="center")
 if doc:
-    st.caption(f"Document: {doc}")
+    info.caption(f"Document: {doc}")
+link.page_link(common.SCREENS["review"], label="Review this segment", icon=":material/rate_review:")
 
 rows = filter_rows(table, SegmentQuery(segments=(segment,)))
 first = rows.iloc[0]

@@ -301,41 +301,6 @@ with tab_import:
         mode = st.segmented_control("How", ["merge", "replace"], default="merge", key="gl_import_mode",
                                     format_func={"merge": "Merge (add and update terms)",
                                                  "replace": "Replace (the file becomes the import)"}.get) or "merge"
-        if upload is not None:
-            try:
-                incoming = read_glossary(upload.name, data=upload.getvalue(), name=upload.name)
-            except InputError as exc:
-                st.error(f"Cannot read the import: {exc}")
-            else:
-                result = (gm.merge_glossaries if mode == "merge" else gm.replace_glossary)(file.glossary, incoming)
-                change = gm.diff_glossaries(file.glossary, result)
-                c1, c2, c3 = st.columns(3)
-                c1.metric("Added", len(change.added), border=True)
-                c2.metric("Changed", len(change.changed), border=True)
-                c3.metric("Removed", len(change.removed), border=True)
-                if change:
-                    st.dataframe(pd.DataFrame(gm.diff_rows(change, old_label="now", new_label="after import")),
-                                 hide_index=True, width="stretch", key="gl_import_preview")
-                result_problems = validate(result)
-                if result_problems:
-                    st.error("The result would have problems, so it cannot be saved:\n\n"
-                             + "\n".join(f"- {p}" for p in result_problems[:20]))
-                if pending:
-                    st.warning("Importing saves over the file as it is now: your unsaved edits in the Terms table are dropped.")
-                if st.button("Import and save", type="primary", key="gl_import_apply", icon=":material/upload:",
-                             disabled=bool(result_problems) or not change):
-                    try:
-                        saved = gm.save_glossary(name, result, expected_digest=file.digest, folder=folder)
-                    except gm.GlossaryConflict as exc:
-                        state[CONFLICT][name] = exc
-                        say("warning", "Not imported: the glossary changed meanwhile (see the Terms tab).")
-                        st.rerun()
-                    except (InputError, OutputError) as exc:
-                        st.error(f"Not saved: {exc}")
-                    else:
-                        reset(name, saved)
-                        say("success", f"Imported {upload.name} ({mode}): {change.summary()}.")
-                        st.rerun()
     with right:
         st.markdown("**Export** the saved glossary")
         e1, e2 = st.columns(2)
@@ -349,6 +314,49 @@ with tab_import:
             e2.download_button("TBX", data=tbx, file_name=f"{name}.tbx", mime="application/x-tbx+xml",
                                icon=":material/download:", key="gl_export_tbx", width="stretch",
                                help="TBX-Basic (ISO 30042:2008), readable by CAT tools")
+    if upload is not None:
+        try:
+            incoming = read_glossary(upload.name, data=upload.getvalue(), name=upload.name)
+        except InputError as exc:
+            st.error(f"Cannot read the import: {exc}")
+        else:
+            result = (gm.merge_glossaries if mode == "merge" else gm.replace_glossary)(file.glossary, incoming)
+            change = gm.diff_glossaries(file.glossary, result)
+            st.markdown(f"**Preview:** what importing {upload.name} ({mode}) changes in {file.path.name}")
+            c1, c2, c3, _ = st.columns([1, 1, 1, 2])
+            c1.metric("Added", len(change.added), border=True)
+            c2.metric("Changed", len(change.changed), border=True)
+            c3.metric("Removed", len(change.removed), border=True)
+            if change:
+                st.dataframe(
+                    pd.DataFrame(gm.diff_rows(change, old_label="now", new_label="after import")),
+                    hide_index=True, width="stretch", key="gl_import_preview",
+                    column_config={"change": st.column_config.TextColumn("Change", width="small"),
+                                   "term": st.column_config.TextColumn("Term"),
+                                   "fields": st.column_config.TextColumn("Fields", width="small"),
+                                   "now": st.column_config.TextColumn("Now", width="large"),
+                                   "after import": st.column_config.TextColumn("After import", width="large")},
+                )
+            result_problems = validate(result)
+            if result_problems:
+                st.error("The result would have problems, so it cannot be saved:\n\n"
+                         + "\n".join(f"- {p}" for p in result_problems[:20]))
+            if pending:
+                st.warning("Importing saves over the file as it is now: your unsaved edits in the Terms table are dropped.")
+            if st.button("Import and save", type="primary", key="gl_import_apply", icon=":material/upload:",
+                         disabled=bool(result_problems) or not change):
+                try:
+                    saved = gm.save_glossary(name, result, expected_digest=file.digest, folder=folder)
+                except gm.GlossaryConflict as exc:
+                    state[CONFLICT][name] = exc
+                    say("warning", "Not imported: the glossary changed meanwhile (see the Terms tab).")
+                    st.rerun()
+                except (InputError, OutputError) as exc:
+                    st.error(f"Not saved: {exc}")
+                else:
+                    reset(name, saved)
+                    say("success", f"Imported {upload.name} ({mode}): {change.summary()}.")
+                    st.rerun()
 
 with tab_backups:
     saved_backups = gm.backups(name, folder)

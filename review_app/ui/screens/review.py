@@ -3,6 +3,7 @@ dismissed, comment and post-edit, who changed what; progress; export and import.
 once (the review store); a failed save keeps what was typed and says why."""
 
 import hashlib
+from pathlib import Path
 
 import streamlit as st
 
@@ -108,6 +109,12 @@ if not who:
 notice = state.get(NOTICES, {}).pop("*", None)
 if notice:
     st.info(notice)
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def glossary_terms(path: str, digest: str) -> list[str]:
+    """The approved terms of a glossary file (read again when its content changes)."""
+    return [t.term for t in gm.open_glossary(Path(path).name, Path(path).parent).glossary.terms if t.term]
+
 
 # --- per-segment edit state ----------------------------------------------------------------------
 h = hashlib.sha1(f"{key}\x1f{system}\x1f{segment}".encode()).hexdigest()[:12]
@@ -440,7 +447,7 @@ with right:
             mode = st.segmented_control("Add as", ["term", "variant"], default="term", key="rv_gl_mode",
                                         format_func={"term": "New term", "variant": "Forbidden variant of…"}.get) or "term"
             try:
-                gl_terms = [t.term for t in gm.open_glossary(gl_file).glossary.terms if t.term]
+                gl_terms = glossary_terms(str(files[gl_file]), gm.disk_digest(gl_file))
             except InputError as exc:
                 gl_terms = []
                 st.error(str(exc))
