@@ -383,3 +383,34 @@ def test_several_systems_are_reviewed_apart(app, other_store):
     # Segment detail links here.
     at = page(at, "detail")
     assert any(link.label == "Review this segment" for link in at.get("page_link"))
+
+
+def test_repeated_text_asks_which_occurrence(app, other_store, corpus):
+    at = review(app, segment=3)
+    mt = corpus.system(SYSTEM).segments[2]
+    assert mt.count("tianwen-1") == 1 and mt.count("China") > 1
+    at.text_input(key=seg_key(at, "typed")).set_value("China")
+    at = settle(at)
+    which = at.selectbox(key=seg_key(at, "occ"))
+    assert len(which.options) == mt.count("China")
+    which.set_value(1)
+    at.selectbox(key=seg_key(at, "category")).set_value("Other")
+    at = settle(at)
+    button(at, "Add annotation").click()
+    at = settle(at)
+    (a,) = other_store.annotations(CORPUS, SYSTEM)
+    second = mt.index("China", mt.index("China") + 1)
+    assert (a.start, a.end, a.text) == (second, second + 5, "China")
+
+
+def test_unusable_database_is_said_and_other_screens_still_work(app, tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    monkeypatch.setenv("REVIEW_APP_DATA_DIR", str(blocker))
+    at = settle(app)
+    no_exception(at)
+    assert at.title[0].value == "tianwen-1"
+    assert any("review database cannot be read" in w.value for w in at.warning)
+    at = page(at, "review")
+    no_exception(at)
+    assert any("review database cannot be opened" in e.value for e in at.error)

@@ -335,6 +335,8 @@ with left:
                               placeholder="Leave both empty for an error of the whole segment, e.g. an omission")
         places = wf.occurrences(mt, typed) if typed and not state.get(K("words")) else []
         if len(places) > 1:
+            if state.get(K("occ")) not in range(len(places)):
+                state[K("occ")] = 0
             st.selectbox("Which one", list(range(len(places))), key=K("occ"),
                          format_func=lambda i: wf.context_of(mt, places[i], places[i] + len(typed)))
         span_error = None
