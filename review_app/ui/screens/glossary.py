@@ -305,14 +305,14 @@ with tab_import:
         st.markdown("**Export** the saved glossary")
         e1, e2 = st.columns(2)
         e1.download_button("CSV", data=glossary_to_csv(file.glossary), file_name=f"{name}.csv", mime="text/csv",
-                           icon=":material/download:", key="gl_export_csv", width="stretch")
+                           icon=":material/download:", on_click="ignore", key="gl_export_csv", width="stretch")
         try:
             tbx = glossary_to_tbx(file.glossary, source_lang=corpus.source_lang)
         except InputError as exc:
             e2.button("TBX", disabled=True, key="gl_export_tbx_off", help=str(exc), width="stretch")
         else:
             e2.download_button("TBX", data=tbx, file_name=f"{name}.tbx", mime="application/x-tbx+xml",
-                               icon=":material/download:", key="gl_export_tbx", width="stretch",
+                               icon=":material/download:", on_click="ignore", key="gl_export_tbx", width="stretch",
                                help="TBX-Basic (ISO 30042:2008), readable by CAT tools")
     if upload is not None:
         try:
@@ -367,4 +367,4 @@ with tab_backups:
                    "To go back to one, download it and import it with Replace.")
         pick = st.selectbox("Backup", saved_backups, format_func=lambda p: p.name, key="gl_backup_pick")
         st.download_button("Download this backup", data=pick.read_bytes(), file_name=pick.name, mime="text/csv",
-                           icon=":material/download:", key="gl_backup_download")
+                           icon=":material/download:", on_click="ignore", key="gl_backup_download")

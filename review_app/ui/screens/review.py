@@ -519,16 +519,16 @@ with exchange:
                "docs": list(corpus.documents) if corpus.documents else None}
     st.download_button(
         "Post-edited text", data=lambda: "".join(line + "\n" for line in store.export_post_edits(key, system, mt_lines[system])),
-        file_name=f"{corpus.name}.{system}.post-edited.txt", mime="text/plain", icon=":material/download:",
+        file_name=f"{corpus.name}.{system}.post-edited.txt", mime="text/plain", icon=":material/download:", on_click="ignore",
         key="review_export_post_edits", width="stretch",
         help=f"The MT of {system}, one segment a line, with each saved post-edit in place of its segment.")
     d2, d3 = st.columns(2)
     d2.download_button("Annotations CSV", data=lambda: store.export_annotations_csv(key, **context),
-                       file_name=f"{corpus.name}-annotations.csv", mime="text/csv", icon=":material/download:",
+                       file_name=f"{corpus.name}-annotations.csv", mime="text/csv", icon=":material/download:", on_click="ignore",
                        key="review_export_csv", width="stretch", help="Every annotation, MQM columns.")
     d3.download_button("Annotations JSON", data=lambda: store.export_annotations_json(key, **context),
                        file_name=f"{corpus.name}-annotations.json", mime="application/json",
-                       icon=":material/download:", key="review_export_json", width="stretch")
+                       icon=":material/download:", on_click="ignore", key="review_export_json", width="stretch")
     upload = st.file_uploader("Import annotations (CSV or JSON exported here)", type=["csv", "json"],
                               key="review_import_file")
     if st.button("Import", key="review_import", disabled=upload is None or not who, icon=":material/upload:"):
