@@ -459,6 +459,7 @@ def json_download(ws: Workspace, result: Analysis, key: str) -> None:
         mime="application/json",
         icon=":material/data_object:",
         disabled=not result.complete,
+        on_click="ignore",  # no rerun: it would revoke the file being generated (and costs a full run)
         help="All corpus and sentence scores with sacrebleu signatures, and every finding: the same JSON as "
         "`review-app score --format json`." + ("" if result.complete else " Available once TER and the checks are done."),
         key=key,

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,20 @@ def page():
             browser.close()
 
 
+@contextmanager
+def screenshot_on_failure(page, name: str):
+    """Keep what the page looked like when a step failed (test-artifacts/failed-NAME.png)."""
+    try:
+        yield
+    except BaseException:
+        ARTIFACTS.mkdir(exist_ok=True)
+        try:
+            page.screenshot(path=str(ARTIFACTS / f"failed-{name}.png"), full_page=True)
+        except Exception:
+            pass
+        raise
+
+
 def wait_for_app(page) -> None:
     page.wait_for_selector('[data-testid="stApp"]')
     # Streamlit is done when the "running" indicator is gone and no progress bar is left.
@@ -125,6 +140,11 @@ def screenshot(page, name: str) -> Path:
 
 
 def test_bundled_corpus_opens_with_highlighted_case_error(server, page):
+    with screenshot_on_failure(page, "bundled"):
+        bundled_corpus_steps(server, page)
+
+
+def bundled_corpus_steps(server, page):
     page.goto(server)
     wait_for_app(page)
     page.wait_for_selector('[data-testid="stMetric"]')
@@ -153,8 +173,42 @@ def test_bundled_corpus_opens_with_highlighted_case_error(server, page):
         assert width >= 1000 and height >= 800
         assert path.stat().st_size > 30_000  # a rendered page, not a blank one
 
+    # The JSON download is what the CLI prints for the same corpus and glossary, byte for byte.
+    button = page.get_by_role("button", name="Download JSON")
+    assert button.is_enabled()
+    with page.expect_download() as download:
+        button.click()
+    offered = Path(download.value.path()).read_text(encoding="utf-8")
+    cli = subprocess.run(
+        [sys.executable, "-m", "review_app", "score", "--corpus", "corpora/tianwen-1",
+         "--glossary", "glossary/space-diplomacy.csv", "--format", "json", "--no-cache"],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    ).stdout
+    assert offered == cli
+    # The CSV download has the rows on screen, filtered as on screen.
+    page.get_by_test_id("stMultiSelect").filter(has_text="Checks").click()
+    page.get_by_role("option", name="glossary.case", exact=True).click()
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => document.querySelectorAll('.seg-row').length < 7")
+    wait_for_app(page)
+    rows_shown = page.locator(".seg-row").count()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    import csv
+
+    with open(download.value.path(), encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == rows_shown >= 1
+    assert all("glossary.case" in row["checks"] for row in rows)
+    assert {"BLEU", "chrF2", "chrF2++", "TER", "mt", "ref"} <= set(rows[0])
+
 
 def test_upload_with_markup_shows_as_text_and_filters_work(server, page, tmp_path):
+    with screenshot_on_failure(page, "upload"):
+        upload_steps(server, page, tmp_path)
+
+
+def upload_steps(server, page, tmp_path):
     system = tmp_path / "evil.txt"
     system.write_text('<script>alert("x")</script> <img src=x onerror=alert(1)> the cat\nthe dog barked\n', encoding="utf-8")
     reference = tmp_path / "ref.txt"
@@ -166,6 +220,11 @@ def test_upload_with_markup_shows_as_text_and_filters_work(server, page, tmp_pat
     uploaders = page.locator('[data-testid="stFileUploader"] input[type="file"]')
     uploaders.nth(0).set_input_files(str(system))
     uploaders.nth(1).set_input_files(str(reference))
+    # As a person would: submit once both files show as uploaded (no spinner on their chips).
+    page.wait_for_function(
+        """() => document.querySelectorAll('[data-testid="stFileChip"]').length === 2
+               && !document.querySelector('[data-testid="stFileChipIconSpinner"]')"""
+    )
     page.get_by_role("button", name="Open the upload").click()
     page.get_by_text("Opened evil").wait_for()
     wait_for_app(page)

@@ -122,6 +122,7 @@ with downloads:
         mime="text/csv",
         icon=":material/download:",
         key="segments_csv",
+        on_click="ignore",  # no rerun: it would revoke the file being generated (and costs a full run)
         help=f"The {shown.total:,} filtered rows in this order (all pages), with scores and findings.",
         disabled=shown.total == 0,
     )
