@@ -40,18 +40,23 @@ if csv.field_size_limit() < _CSV_FIELD_LIMIT:
     csv.field_size_limit(_CSV_FIELD_LIMIT)
 
 
-def max_file_bytes() -> int:
-    """The largest file the readers accept; ``REVIEW_APP_MAX_FILE_MB`` overrides the default."""
-    raw = os.environ.get("REVIEW_APP_MAX_FILE_MB", "").strip()
+def megabytes_setting(variable: str, default_mb: float) -> int:
+    """A size limit in bytes from an environment variable in megabytes; an unusable value is a ConfigError."""
+    raw = os.environ.get(variable, "").strip()
     if not raw:
-        return DEFAULT_MAX_FILE_MB * 1024 * 1024
+        return int(default_mb * 1024 * 1024)
     try:
         megabytes = float(raw)
     except ValueError:
         megabytes = math.nan
     if math.isnan(megabytes) or megabytes <= 0:
-        raise ConfigError(f"REVIEW_APP_MAX_FILE_MB must be a positive number of megabytes, not {raw!r}")
+        raise ConfigError(f"{variable} must be a positive number of megabytes, not {raw!r}")
     return int(min(megabytes * 1024 * 1024, 2**62))
+
+
+def max_file_bytes() -> int:
+    """The largest file the readers accept; ``REVIEW_APP_MAX_FILE_MB`` overrides the default."""
+    return megabytes_setting("REVIEW_APP_MAX_FILE_MB", DEFAULT_MAX_FILE_MB)
 
 
 def read_bytes(path: str | os.PathLike, *, name: str | None = None) -> bytes:

@@ -35,6 +35,7 @@ from review_app.ui.sources import (
     startup_corpus,
 )
 from review_app.ui.uploads import CorpusUpload, Upload, corpus_from_upload, glossary_from_upload
+from review_app.safety import safe_name
 
 # The scoring pool forks this server process: its workers must not keep the browser's connections.
 forksafe.install()
@@ -455,7 +456,7 @@ def json_download(ws: Workspace, result: Analysis, key: str) -> None:
     st.download_button(
         "Download JSON",
         data=lambda: json_export(result.scores, result.findings),
-        file_name=f"{ws.corpus.name}-scores.json",
+        file_name=safe_name(f"{ws.corpus.name}-scores.json"),
         mime="application/json",
         icon=":material/data_object:",
         disabled=not result.complete,

@@ -7,7 +7,6 @@ The readers are the core's (``review_app.corpus``, ``review_app.textio``, ``revi
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 from review_app.corpus import (
@@ -21,7 +20,7 @@ from review_app.corpus import (
     stem,
 )
 from review_app.errors import InputError
-from review_app.textio import lines_from_bytes
+from review_app.textio import lines_from_bytes, megabytes_setting
 
 # Keep in step with server.maxUploadSize in .streamlit/config.toml (Streamlit's own, hard limit).
 DEFAULT_MAX_UPLOAD_MB = 50
@@ -29,12 +28,7 @@ DEFAULT_MAX_UPLOAD_MB = 50
 
 def max_upload_bytes() -> int:
     """Our limit on one uploaded file; ``REVIEW_APP_MAX_UPLOAD_MB`` lowers or raises it."""
-    raw = os.environ.get("REVIEW_APP_MAX_UPLOAD_MB", "")
-    try:
-        megabytes = float(raw) if raw else DEFAULT_MAX_UPLOAD_MB
-    except ValueError:
-        megabytes = DEFAULT_MAX_UPLOAD_MB
-    return int(megabytes * 1024 * 1024)
+    return megabytes_setting("REVIEW_APP_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from review_app.review import workflow as wf
 from review_app.review.exchange import parse_annotations
 from review_app.ui import common
 from review_app.ui import review_state as rs
+from review_app.safety import safe_name
 
 REVIEW_SYSTEM = "review_system"
 TRACKS = "rv_tracks"  # per segment: the version the edit started from and the texts as loaded
@@ -519,15 +520,15 @@ with exchange:
                "docs": list(corpus.documents) if corpus.documents else None}
     st.download_button(
         "Post-edited text", data=lambda: "".join(line + "\n" for line in store.export_post_edits(key, system, mt_lines[system])),
-        file_name=f"{corpus.name}.{system}.post-edited.txt", mime="text/plain", icon=":material/download:", on_click="ignore",
+        file_name=safe_name(f"{corpus.name}.{system}.post-edited.txt"), mime="text/plain", icon=":material/download:", on_click="ignore",
         key="review_export_post_edits", width="stretch",
         help=f"The MT of {system}, one segment a line, with each saved post-edit in place of its segment.")
     d2, d3 = st.columns(2)
     d2.download_button("Annotations CSV", data=lambda: store.export_annotations_csv(key, **context),
-                       file_name=f"{corpus.name}-annotations.csv", mime="text/csv", icon=":material/download:", on_click="ignore",
+                       file_name=safe_name(f"{corpus.name}-annotations.csv"), mime="text/csv", icon=":material/download:", on_click="ignore",
                        key="review_export_csv", width="stretch", help="Every annotation, MQM columns.")
     d3.download_button("Annotations JSON", data=lambda: store.export_annotations_json(key, **context),
-                       file_name=f"{corpus.name}-annotations.json", mime="application/json",
+                       file_name=safe_name(f"{corpus.name}-annotations.json"), mime="application/json",
                        icon=":material/download:", on_click="ignore", key="review_export_json", width="stretch")
     upload = st.file_uploader("Import annotations (CSV or JSON exported here)", type=["csv", "json"],
                               key="review_import_file")

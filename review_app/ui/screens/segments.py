@@ -9,6 +9,7 @@ from review_app.scoring.metrics import LOWER_IS_BETTER
 from review_app.segment_table import NO_FINDINGS, SegmentQuery, check_names, filter_rows, page, sort_rows, table_csv, worst_first
 from review_app.ui import common
 from review_app.ui.render import DIFF_MODES, legend_html, segment_rows_html
+from review_app.safety import safe_name
 
 SORTS = {
     "worst": "Worst first",
@@ -118,7 +119,7 @@ with downloads:
     d1.download_button(
         "Download CSV",
         data=lambda: table_csv(filtered, metrics),
-        file_name=f"{corpus.name}-segments.csv",
+        file_name=safe_name(f"{corpus.name}-segments.csv"),
         mime="text/csv",
         icon=":material/download:",
         key="segments_csv",
