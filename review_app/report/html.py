@@ -12,7 +12,7 @@ from html import escape
 from typing import Any, Sequence
 
 from review_app import __version__
-from review_app.report.model import BIN_WIDTH, CorpusReport, Report, SegmentView, SystemReport
+from review_app.report.model import BIN_WIDTH, CorpusReport, Report, SegmentView
 from review_app.report.svg import IntervalRow, histogram_svg, interval_chart
 from review_app.scoring.metrics import LOWER_IS_BETTER, SACREBLEU_VERSION
 
