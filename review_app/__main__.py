@@ -2,4 +2,6 @@ import sys
 
 from review_app.cli.main import main
 
-sys.exit(main())
+# Guarded: worker processes re-import the main module (see scoring.stats.worker_pool).
+if __name__ == "__main__":
+    sys.exit(main())

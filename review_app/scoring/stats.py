@@ -69,15 +69,22 @@ def default_jobs() -> int:
 
 
 def worker_pool(jobs: int) -> ProcessPoolExecutor:
-    """A pool kept for the life of the process (the app scores many times). Workers are forked:
-    spawn and forkserver re-import the main module, which scripts and Streamlit pages do not allow.
-    The workers only run :func:`compute_chunk`, which takes no locks a forked child could inherit held."""
+    """A pool kept for the life of the process (the app scores many times).
+
+    Workers start from a fork server: a clean process that has imported only this module, so they
+    inherit none of the caller's threads, locks or sockets (forked straight from the Streamlit
+    server, they held its browser connections half-open). As with spawn, the caller's main module is
+    re-imported in the workers under another name: scripts must keep their work under
+    ``if __name__ == "__main__"``.
+    """
     global _POOL, _POOL_SIZE
     if _POOL is None or _POOL_SIZE != jobs:
         if _POOL is not None:
             _POOL.shutdown(cancel_futures=True)
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        context = multiprocessing.get_context(method)
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if context.get_start_method() == "forkserver":
+            context.set_forkserver_preload(["review_app.scoring.stats", "review_app.scoring.ter_fast"])
         _POOL = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
         _POOL_SIZE = jobs
     return _POOL

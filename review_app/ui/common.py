@@ -18,7 +18,6 @@ from review_app.errors import InputError
 from review_app.scoring.metrics import METRIC_IDS, MetricOptions
 from review_app.scoring.results import CorpusScores
 from review_app.segment_table import build_segment_table, findings_by_row, reference_columns
-from review_app.ui import forksafe
 from review_app.ui import jobs as jobs_module
 from review_app.ui.frames import metric_names
 from review_app.ui.render import style_tag
@@ -36,9 +35,6 @@ from review_app.ui.sources import (
 )
 from review_app.ui.uploads import CorpusUpload, Upload, corpus_from_upload, glossary_from_upload
 from review_app.safety import safe_name
-
-# The scoring pool forks this server process: its workers must not keep the browser's connections.
-forksafe.install()
 
 # Session state keys (plain values, not widget keys, so they survive switching screens).
 CORPUS_CHOICE = "corpus_choice"
