@@ -87,3 +87,18 @@ def test_atomic_write_failure_keeps_old_content(tmp_path, monkeypatch):
         atomic_write_text(target, "new")
     assert target.read_text() == "old"
     assert os.listdir(tmp_path) == ["keep.txt"]
+
+
+def test_atomic_write_gives_new_files_the_umask_mode_and_keeps_an_existing_mode(tmp_path):
+    old_umask = os.umask(0o027)
+    try:
+        fresh = tmp_path / "fresh.txt"
+        atomic_write_text(fresh, "x")
+        assert fresh.stat().st_mode & 0o777 == 0o640
+        kept = tmp_path / "kept.txt"
+        kept.write_text("old")
+        kept.chmod(0o604)
+        atomic_write_text(kept, "new")
+        assert kept.stat().st_mode & 0o777 == 0o604
+    finally:
+        os.umask(old_umask)

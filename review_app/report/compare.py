@@ -8,7 +8,6 @@ are not comparable.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 from review_app.errors import InputError
 from review_app.report.model import CorpusReport
 from review_app.scoring.metrics import LOWER_IS_BETTER
-from review_app.textio import read_text
+from review_app.textio import load_json, read_text
 
 # Changes smaller than this show as unchanged (they round to 0.00).
 SAME = 0.005
@@ -103,10 +102,7 @@ def load_previous(path: str) -> dict[str, dict]:
     """OLD.json as {corpus name: corpus dict (scores_to_dict layout, maybe with findings_summary)}."""
     if not Path(path).exists():
         raise InputError("file not found (--compare-to)", path)
-    try:
-        data = json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON ({exc.msg}) (--compare-to)", path, exc.lineno) from None
+    data = load_json(read_text(path), f"{path} (--compare-to)")
     if isinstance(data, dict) and isinstance(data.get("corpora"), list):
         corpora = data["corpora"]
     elif isinstance(data, dict) and "systems" in data:

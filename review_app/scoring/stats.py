@@ -12,7 +12,6 @@ import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Callable, Sequence
 
 from review_app.scoring.cache import ScoreCache, stats_key
@@ -42,21 +41,15 @@ def prepare(text: str) -> str:
     return text.rstrip()
 
 
-@lru_cache(maxsize=32)
-def cached_metric(metric_id: str, options: MetricOptions):
-    return build_metric(metric_id, options)
-
-
 def compute_chunk(job: StatsJob) -> tuple[int, dict[str, list[Stats]]]:
     """Statistics of one chunk: {metric_id: [stats of system 0, stats of system 1, ...]}."""
     out: dict[str, list[Stats]] = {}
     for metric_id in job.metric_ids:
-        metric = cached_metric(metric_id, job.options)
+        # A metric object per call (cheap to build): it holds this chunk's reference cache, so
+        # threads sharing one (a multi-threaded Dask worker) must not share the object.
+        metric = build_metric(metric_id, job.options)
         metric._ref_cache = metric._cache_references(job.references)
-        try:
-            out[metric_id] = [metric._extract_corpus_statistics(hyps, None) for hyps in job.hypotheses]
-        finally:
-            metric._ref_cache = None
+        out[metric_id] = [metric._extract_corpus_statistics(hyps, None) for hyps in job.hypotheses]
     return job.start, out
 
 

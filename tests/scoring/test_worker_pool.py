@@ -41,3 +41,19 @@ def test_workers_inherit_no_tcp_socket_of_the_caller():
 
 def test_pool_is_reused():
     assert stats.worker_pool(2) is stats.worker_pool(2)
+
+
+def test_compute_chunk_is_safe_in_threads(tianwen):
+    """A multi-threaded executor (a Dask worker with several threads) gets the serial numbers."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from review_app.corpus import load_corpus_dir
+    from review_app.scoring.metrics import MetricOptions
+
+    corpus = load_corpus_dir(tianwen)
+    hyps = [corpus.systems[0].segments] * 3
+    refs = [corpus.references[0].segments]
+    serial = stats.compute_stats(("bleu", "chrf", "ter"), MetricOptions(), hyps, refs, jobs=1)
+    with ThreadPoolExecutor(4) as threads:
+        threaded = stats.compute_stats(("bleu", "chrf", "ter"), MetricOptions(), hyps, refs, executor=threads)
+    assert threaded == serial
