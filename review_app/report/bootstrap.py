@@ -20,7 +20,7 @@ import numpy as np
 from sacrebleu.significance import _compute_p_value, estimate_ci
 
 from review_app.scoring.metrics import MetricOptions, build_metric
-from review_app.scoring.significance import DEFAULT_BOOTSTRAP, SIGNIFICANCE_LEVEL, sacrebleu_seed
+from review_app.scoring.significance import DEFAULT_BOOTSTRAP, is_significant, sacrebleu_seed
 
 # Upper bound on the resampled statistics (and their indices) held at once, in bytes.
 BLOCK_BYTES = 32 * 1024 * 1024
@@ -95,7 +95,7 @@ class Paired:
 
     @property
     def significant(self) -> bool:
-        return self.p_value < SIGNIFICANCE_LEVEL
+        return is_significant(self.p_value, self.score, self.baseline_score)
 
 
 def paired_p_value(system_scores: np.ndarray, baseline_scores: np.ndarray, score: float, baseline_score: float) -> float:

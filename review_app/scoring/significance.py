@@ -27,6 +27,12 @@ def sacrebleu_seed() -> int | None:
     return None if seed.lower() == "none" else int(seed)
 
 
+def is_significant(p_value: float, score: float, baseline_score: float) -> bool:
+    """p < 0.05. sacrebleu's p-value for two identical systems is 1/(n+1), "significant": a zero
+    difference is never reported as one."""
+    return p_value < SIGNIFICANCE_LEVEL and score != baseline_score
+
+
 class _KnownStats:
     """Looks like a sacrebleu metric to the test functions, but returns statistics we already computed."""
 
@@ -58,9 +64,7 @@ class PairedResult:
 
     @property
     def significant(self) -> bool:
-        # sacrebleu's p-value for two identical systems is 1/(n+1), "significant"; a zero
-        # difference is never reported as one.
-        return self.p_value < SIGNIFICANCE_LEVEL and self.score != self.baseline_score
+        return is_significant(self.p_value, self.score, self.baseline_score)
 
 
 def paired_bootstrap(

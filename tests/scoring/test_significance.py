@@ -45,3 +45,14 @@ def test_confidence_intervals_bracket_the_score(tianwen):
     for interval in confidence_intervals(result, n_samples=300):
         assert interval.ci > 0
         assert interval.low <= interval.score <= interval.high
+
+
+def test_report_and_app_agree_that_identical_systems_do_not_differ():
+    from review_app.report.bootstrap import Paired
+    from review_app.scoring.significance import PairedResult
+
+    same = dict(system="b", baseline="a", metric_id="bleu", score=50.0, baseline_score=50.0, p_value=1 / 1001)
+    assert not Paired(**same).significant
+    assert not PairedResult(**same, mean=50.0, ci=1.0).significant
+    better = dict(same, score=51.0)
+    assert Paired(**better).significant and PairedResult(**better, mean=51.0, ci=1.0).significant
