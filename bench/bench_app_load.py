@@ -158,7 +158,7 @@ async def session(browser, url: str, number: int, timeout_ms: int) -> dict:
         await rows_change(type_it)
 
     async def next_page():
-        await rows_change(lambda: page.get_by_test_id("stPagination").get_by_label("Page 2", exact=True).click())
+        await rows_change(lambda: page.get_by_test_id("stPagination").get_by_label("Page 2", exact=True).first.click())
 
     async def detail():
         await page.locator(".st-key-segments_open button").click()
