@@ -18,68 +18,30 @@ in-memory caches hold the scores). ``--skip-cold`` reuses ``--cache-dir`` as it 
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests" / "e2e"))
+from app_server import ARGS, CHROMIUM, running_app  # noqa: E402  (the e2e tests' server helpers)
 DEFAULT_CORPUS = Path("/work/shared/data/wmt22-zh-en")
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
 TIMEOUT_MS = 900_000
 CHANGE_TIMEOUT_MS = 120_000
 IDLE = """() => !document.querySelector('[data-testid="stStatusWidget"]')"""
 NO_PROGRESS = """() => !document.querySelector('[data-testid="stProgress"]')"""
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def server(corpus: Path, cache_dir: Path):
-    port = free_port()
-    env = {**os.environ, "REVIEW_APP_CORPUS": str(corpus), "REVIEW_APP_CACHE_DIR": str(cache_dir)}
-    log = tempfile.NamedTemporaryFile(prefix="bench-app-", suffix=".log", delete=False)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "review_app/app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"streamlit exited; see {log.name}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit(f"streamlit did not start; see {log.name}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        os.unlink(log.name)
+    with tempfile.TemporaryDirectory(prefix="bench-app-") as folder:
+        with running_app(Path(folder), {"REVIEW_APP_CORPUS": str(corpus), "REVIEW_APP_CACHE_DIR": str(cache_dir)},
+                         timeout=120) as app:
+            yield app.url
 
 
 def rows_summary(page) -> str:

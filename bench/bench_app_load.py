@@ -25,7 +25,6 @@ import argparse
 import asyncio
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,7 +34,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "e2e"))
 
-from test_browser_app import ARGS, CHROMIUM, free_port, wait_healthy  # noqa: E402  (the e2e helpers)
+from app_server import ARGS, CHROMIUM, running_app  # noqa: E402  (the e2e tests' server helpers)
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "data" / "wmt22-zh-en"
 IDLE = """() => !document.querySelector('[data-testid="stStatusWidget"]')
@@ -49,37 +48,6 @@ ACTIONS = ["first page (overview, scores)", "segments screen", "search 'China'",
 
 
 # --- the server --------------------------------------------------------------------------------------
-
-
-def start_server(corpus: Path, folder: Path) -> tuple[subprocess.Popen, str, Path]:
-    port = free_port()
-    (folder / "glossary").mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "REVIEW_APP_CORPUS": str(corpus), "REVIEW_APP_CACHE_DIR": str(folder / "score-cache"),
-           "REVIEW_APP_DATA_DIR": str(folder / "data"), "REVIEW_APP_GLOSSARY_DIR": str(folder / "glossary")}
-    env.pop("REVIEW_APP_DATABASE_URL", None)
-    log = folder / "streamlit.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "review_app/app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process, log, timeout=120)
-    except BaseException:
-        stop_server(process)
-        raise
-    return process, url, log
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def tree_rss(pid: int) -> int:
@@ -233,16 +201,20 @@ def main() -> None:
         raise SystemExit(f"{CHROMIUM} not installed")
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-app-load-") as folder:
-        process, url, log = start_server(args.corpus.resolve(), Path(folder))
-        sampler = RssSampler(process.pid)
-        sampler.start()
-        try:
-            rss_idle = tree_rss(process.pid)
-            warm, results, load_wall = asyncio.run(load(url, args.sessions, args.timeout))
-            rss_after = tree_rss(process.pid)
-        finally:
-            sampler.done.set()
-            stop_server(process)
+        (Path(folder) / "glossary").mkdir()
+        env = {"REVIEW_APP_CORPUS": str(args.corpus.resolve()), "REVIEW_APP_CACHE_DIR": f"{folder}/score-cache",
+               "REVIEW_APP_DATA_DIR": f"{folder}/data", "REVIEW_APP_GLOSSARY_DIR": f"{folder}/glossary",
+               "REVIEW_APP_DATABASE_URL": None}
+        with running_app(Path(folder), env, timeout=120) as app:
+            url = app.url
+            sampler = RssSampler(app.process.pid)
+            sampler.start()
+            try:
+                rss_idle = tree_rss(app.process.pid)
+                warm, results, load_wall = asyncio.run(load(url, args.sessions, args.timeout))
+                rss_after = tree_rss(app.process.pid)
+            finally:
+                sampler.done.set()
     total = time.perf_counter() - began
     print(f"corpus: {args.corpus} ({os.cpu_count()} cores), server {url}")
     print(f"warm-up (one session, empty score cache): {warm['wall']:.1f} s"

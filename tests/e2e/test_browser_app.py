@@ -5,74 +5,28 @@ kept under test-artifacts/."""
 
 from __future__ import annotations
 
-import os
-import socket
 import struct
 import subprocess
 import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from .app_server import ARGS, CHROMIUM, REPO, running_app
+
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
 TIMEOUT_MS = 90_000
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"streamlit exited with {process.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200 and response.read().strip() == b"ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"streamlit not healthy after {timeout:.0f} s:\n{log.read_text(errors='replace')}")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """``python -m streamlit run review_app/app.py`` on a free port, with its own score cache."""
     folder = tmp_path_factory.mktemp("app-server")
-    port = free_port()
-    env = {**os.environ, "REVIEW_APP_CACHE_DIR": str(folder / "score-cache")}
-    env.pop("REVIEW_APP_CORPUS", None)
-    log = folder / "streamlit.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "review_app/app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process, log)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with running_app(folder, {"REVIEW_APP_CACHE_DIR": str(folder / "score-cache"), "REVIEW_APP_CORPUS": None}) as app:
+        yield app.url
 
 
 @pytest.fixture

@@ -7,17 +7,13 @@ bench/bench_app_load.py."""
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from .test_browser_app import ARGS, CHROMIUM, free_port, wait_healthy
+from .app_server import ARGS, CHROMIUM, REPO, running_app
 
-REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "corpora" / "wmt22-zh-en-sample"
 SESSIONS = 6
 TOTAL_S = 120.0  # every session, from the first request to the Segments screen
@@ -36,26 +32,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser"), pytest.ma
 def sample_server(tmp_path_factory):
     """The server with REVIEW_APP_CORPUS on the sample, its own (empty) score cache, on loopback."""
     folder = tmp_path_factory.mktemp("load-server")
-    port = free_port()
-    env = {**os.environ, "REVIEW_APP_CORPUS": str(SAMPLE), "REVIEW_APP_CACHE_DIR": str(folder / "score-cache")}
-    log = folder / "streamlit.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "review_app/app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process, log)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with running_app(folder, {"REVIEW_APP_CORPUS": str(SAMPLE), "REVIEW_APP_CACHE_DIR": str(folder / "score-cache")}) as app:
+        yield app.url
 
 
 async def open_session(browser, url: str, deadline: float) -> dict:
