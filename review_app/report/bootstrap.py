@@ -20,7 +20,7 @@ import numpy as np
 from sacrebleu.significance import _compute_p_value, estimate_ci
 
 from review_app.scoring.metrics import MetricOptions, build_metric
-from review_app.scoring.significance import DEFAULT_BOOTSTRAP, is_significant, sacrebleu_seed
+from review_app.scoring.significance import DEFAULT_BOOTSTRAP, Paired, sacrebleu_seed
 
 # Upper bound on the resampled statistics (and their indices) held at once, in bytes.
 BLOCK_BYTES = 32 * 1024 * 1024
@@ -76,26 +76,6 @@ class Interval:
 def interval(scores: np.ndarray) -> Interval:
     mean, ci = estimate_ci(scores)
     return Interval(float(mean), float(ci))
-
-
-@dataclass(frozen=True)
-class Paired:
-    """A system against the baseline on one metric: sacrebleu's paired bootstrap test."""
-
-    system: str
-    baseline: str
-    metric_id: str
-    score: float
-    baseline_score: float
-    p_value: float
-
-    @property
-    def delta(self) -> float:
-        return self.score - self.baseline_score
-
-    @property
-    def significant(self) -> bool:
-        return is_significant(self.p_value, self.score, self.baseline_score)
 
 
 def paired_p_value(system_scores: np.ndarray, baseline_scores: np.ndarray, score: float, baseline_score: float) -> float:

@@ -48,15 +48,15 @@ class _KnownStats:
 
 
 @dataclass(frozen=True)
-class PairedResult:
+class Paired:
+    """A system against the baseline on one metric: sacrebleu's paired bootstrap test."""
+
     system: str
     baseline: str
     metric_id: str
     score: float
     baseline_score: float
     p_value: float
-    mean: float
-    ci: float
 
     @property
     def delta(self) -> float:
@@ -65,6 +65,14 @@ class PairedResult:
     @property
     def significant(self) -> bool:
         return is_significant(self.p_value, self.score, self.baseline_score)
+
+
+@dataclass(frozen=True)
+class PairedResult(Paired):
+    """With the system's bootstrap mean and 95% interval half-width, as sacrebleu reports them."""
+
+    mean: float
+    ci: float
 
 
 def paired_bootstrap(
