@@ -27,15 +27,9 @@ sys.path.insert(0, str(REPO))
 
 from sacrebleu.metrics import TER  # noqa: E402
 
+from review_app.textio import read_lines  # noqa: E402
+
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "wmt22-zh-en"
-
-
-def read_lines(path: Path) -> list[str]:
-    text = path.read_text(encoding="utf-8")
-    lines = text.split("\n")
-    if text.endswith("\n"):
-        lines.pop()
-    return lines
 
 
 def timed_stats(metric_class, hyps, refs):

@@ -20,19 +20,12 @@ from pathlib import Path
 import sacrebleu
 from sacrebleu.metrics import TER
 
+from review_app.textio import read_lines
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "wmt22-zh-en"
 DEFAULT_OUT = REPO / "tests" / "fixtures" / "wmt22_ter_ref-A.json.gz"
 REF_NAME = "ref-A.en"
-
-
-def read_lines(path: Path) -> list[str]:
-    """One segment per line ('\\n' only, so U+2028 etc. stay inside segments)."""
-    text = path.read_text(encoding="utf-8")
-    lines = text.split("\n")
-    if text.endswith("\n"):
-        lines.pop()
-    return lines
 
 
 def sha256(path: Path) -> str:

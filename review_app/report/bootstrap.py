@@ -20,7 +20,7 @@ import numpy as np
 from sacrebleu.significance import _compute_p_value, estimate_ci
 
 from review_app.scoring.metrics import MetricOptions, build_metric
-from review_app.scoring.significance import DEFAULT_BOOTSTRAP, Paired, sacrebleu_seed
+from review_app.scoring.significance import DEFAULT_BOOTSTRAP, Interval, Paired, sacrebleu_seed
 
 # Upper bound on the resampled statistics (and their indices) held at once, in bytes.
 BLOCK_BYTES = 32 * 1024 * 1024
@@ -57,20 +57,6 @@ def resample_scores(job: BootstrapJob) -> tuple[tuple, np.ndarray]:
         scores += [metric._compute_score_from_stats(resample.sum(0)).score for resample in stats[idxs]]
     # np.array of the list, as sacrebleu builds it: chrF's scores stay float32, and so do their mean and CI.
     return job.key, np.array(scores)
-
-
-@dataclass(frozen=True)
-class Interval:
-    mean: float
-    ci: float
-
-    @property
-    def low(self) -> float:
-        return self.mean - self.ci
-
-    @property
-    def high(self) -> float:
-        return self.mean + self.ci
 
 
 def interval(scores: np.ndarray) -> Interval:

@@ -114,10 +114,9 @@ def paired_bootstrap(
 
 
 @dataclass(frozen=True)
-class ConfidenceInterval:
-    system: str
-    metric_id: str
-    score: float
+class Interval:
+    """A bootstrap mean with the half-width of its 95% interval, as sacrebleu's ``estimate_ci`` gives them."""
+
     mean: float
     ci: float
 
@@ -130,6 +129,13 @@ class ConfidenceInterval:
         return self.mean + self.ci
 
 
+@dataclass(frozen=True)
+class ConfidenceInterval(Interval):
+    system: str
+    metric_id: str
+    score: float
+
+
 def confidence_intervals(result: CorpusScores, *, n_samples: int = DEFAULT_BOOTSTRAP) -> list[ConfidenceInterval]:
     """95% bootstrap intervals, as ``sacrebleu --confidence`` computes them (seed from SACREBLEU_SEED)."""
     out = []
@@ -139,5 +145,6 @@ def confidence_intervals(result: CorpusScores, *, n_samples: int = DEFAULT_BOOTS
             metric = build_metric(metric_id, result.options)
             _, samples = _bootstrap_resample([list(r) for r in score.stats], metric, n_samples)
             mean, ci = estimate_ci(np.array([s.score for s in samples]))
-            out.append(ConfidenceInterval(system.name, metric_id, score.corpus, float(mean), float(ci)))
+            out.append(ConfidenceInterval(mean=float(mean), ci=float(ci), system=system.name, metric_id=metric_id,
+                                          score=score.corpus))
     return out

@@ -24,6 +24,7 @@ from sacrebleu.metrics import lib_ter
 
 from review_app.scoring import ter_fast
 from review_app.scoring.ter_fast import FastTER, ter_class, translation_edit_rate
+from review_app.textio import read_lines
 
 REPO = Path(__file__).resolve().parents[2]
 WMT22 = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "wmt22-zh-en"
@@ -251,14 +252,6 @@ def test_falls_back_to_sacrebleu_without_numba(monkeypatch):
 
 # --- all WMT22 zh-en systems against sacrebleu ----------------------------------
 
-def _read_lines(path: Path) -> list[str]:
-    text = path.read_text(encoding="utf-8")
-    lines = text.split("\n")
-    if text.endswith("\n"):
-        lines.pop()
-    return lines
-
-
 @pytest.fixture(scope="module")
 def wmt22_fixture():
     if not (WMT22 / "ref-A.en").exists():
@@ -275,11 +268,11 @@ def wmt22_fixture():
         f"{ref_path} changed since the fixture was made: regenerate it with bench/make_ter_fixture.py")
     systems = {p.stem: p for p in sorted((WMT22 / "systems").glob("*.en"))}
     assert sorted(systems) == sorted(fixture["systems"]), "system list differs from the fixture"
-    data = {"refs": _read_lines(ref_path), "hyps": {}, "fixture": fixture}
+    data = {"refs": read_lines(ref_path), "hyps": {}, "fixture": fixture}
     for name, path in systems.items():
         assert hashlib.sha256(path.read_bytes()).hexdigest() == fixture["systems"][name]["sha256"], (
             f"{path} changed since the fixture was made: regenerate it with bench/make_ter_fixture.py")
-        data["hyps"][name] = _read_lines(path)
+        data["hyps"][name] = read_lines(path)
     return data
 
 
@@ -319,7 +312,7 @@ def test_wmt22_fixture_sample_against_live_sacrebleu(wmt22_fixture):
             f"fixture differs from live sacrebleu at {name} segment {i} "
             "(regenerate it with bench/make_ter_fixture.py)")
         assert fast._extract_corpus_statistics([hyp], [[refs[i]]])[0] == live
-    refs_b = _read_lines(WMT22 / "ref-B.en")
+    refs_b = read_lines(WMT22 / "ref-B.en")
     for name, i in sample[:25]:
         hyp = wmt22_fixture["hyps"][name][i]
         two_refs = [[refs[i]], [refs_b[i]]]
