@@ -19,8 +19,11 @@ from review_app.segment_table import (
     check_names,
     filter_rows,
     findings_by_row,
+    index_table,
+    matching_rows,
     page,
     reference_columns,
+    select_rows,
     sort_rows,
     table_csv,
     worst_first,
@@ -200,3 +203,58 @@ def test_bundled_corpus(tianwen):
     table = build_segment_table(corpus, scores)
     assert len(table) == len(corpus) * len(corpus.systems)
     assert table["doc"].iloc[0] == "tianwen-1-press-conference"
+
+
+QUERIES = [
+    SegmentQuery(),
+    SegmentQuery(systems=("B",)),
+    SegmentQuery(checks=("glossary",)),
+    SegmentQuery(checks=("number", "case")),
+    SegmentQuery(checks=(NO_FINDINGS,)),
+    SegmentQuery(checks=(NO_FINDINGS, "case")),
+    SegmentQuery(checks=("not-a-check",)),
+    SegmentQuery(severities=("error",)),
+    SegmentQuery(metric="ter", score_min=10, score_max=60),
+    SegmentQuery(text="DOG"),
+    SegmentQuery(text="垫子"),
+    SegmentQuery(text="three"),
+    SegmentQuery(text="<b>", systems=("A",)),
+    SegmentQuery(text="mat the"),  # across two texts of a row: never a match
+    SegmentQuery(text="mat\x1fthe"),  # the index's separator in the needle: searched column by column
+    SegmentQuery(systems=("A",), text="dog", checks=("case",)),
+    SegmentQuery(docs=("d2",), text="o"),
+]
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=repr)
+def test_the_index_filters_exactly_as_the_plain_path(corpus, scores, query):
+    table = build_segment_table(corpus, scores, FINDINGS)
+    index = index_table(table)
+    plain = matching_rows(table, query)
+    assert (matching_rows(table, query, index) == plain).all()
+    assert filter_rows(table, query, index).equals(filter_rows(table, query))
+
+
+@pytest.mark.parametrize("by, descending", [("segment", False), ("segment", True), ("bleu", True), ("ter", False),
+                                            ("findings", True), ("severity", False), ("severity", True)])
+def test_select_rows_is_filter_then_sort_without_moving_the_texts(corpus, scores, by, descending):
+    table = build_segment_table(corpus, scores, FINDINGS)
+    index = index_table(table)
+    for query in (SegmentQuery(), SegmentQuery(text="the"), SegmentQuery(systems=("B",))):
+        expected = sort_rows(filter_rows(table, query), by, descending=descending)
+        for with_index in (index, None):
+            positions = select_rows(table, query, by, descending=descending, index=with_index)
+            assert table.iloc[positions].equals(expected)
+        shown = page(table, 2, 3, select_rows(table, query, by, descending=descending, index=index))
+        assert shown.rows.equals(expected.iloc[3:6]) and shown.total == len(expected)
+
+
+def test_an_index_of_another_table_is_refused(corpus, scores):
+    table = build_segment_table(corpus, scores, FINDINGS)
+    with pytest.raises(ValueError, match="another table"):
+        matching_rows(table.iloc[:3], SegmentQuery(), index_table(table))
+
+
+def test_the_index_lists_the_checks_that_fired(corpus, scores):
+    index = index_table(build_segment_table(corpus, scores, FINDINGS))
+    assert [name for name in index.check_rows if name != NO_FINDINGS] == ["case", "glossary", "number"]

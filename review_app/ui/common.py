@@ -7,6 +7,7 @@ No scoring or checking happens here: the jobs call the core (``score_corpus``, `
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +18,7 @@ from review_app.corpus import Corpus, bundled_corpora
 from review_app.errors import InputError
 from review_app.scoring.metrics import METRIC_IDS, MetricOptions
 from review_app.scoring.results import CorpusScores
-from review_app.segment_table import build_segment_table, findings_by_row, reference_columns
+from review_app.segment_table import TableIndex, build_segment_table, findings_by_row, index_table, reference_columns
 from review_app.ui import jobs as jobs_module
 from review_app.ui.frames import metric_names
 from review_app.ui.render import style_tag
@@ -45,7 +46,8 @@ UPLOADED_GLOSSARIES = "uploaded_glossaries"
 PENDING_CORPUS_UPLOAD = "pending_corpus_upload"  # a CorpusUpload to open on the next run
 PENDING_GLOSSARY_UPLOAD = "pending_glossary_upload"  # an Upload to read as a glossary
 PENDING_PATH = "pending_corpus_path"  # a folder path typed on the Open screen
-MESSAGES = "messages"  # (kind, text) to show once at the top of the next screen
+MESSAGES = "messages"  # what an action says (see flash), at the top of every screen for a while
+MESSAGE_SECONDS = 30.0
 QUERY_SEEN = "query_corpus_seen"
 DETAIL_SEGMENT = "detail_segment"
 
@@ -99,6 +101,26 @@ def segment_table(digest: str, glossary_key: str, state: tuple, _corpus: Corpus,
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
+def table_index(digest: str, glossary_key: str, state: tuple, _table) -> TableIndex:
+    return index_table(_table)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def page_html(digest: str, glossary_key: str, state: tuple, rows_key: tuple, options: str, _rows, _by_row, _render) -> str:
+    return _render(_rows, _by_row)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def cached_chart_spec(digest: str, glossary_key: str, state: tuple, what: tuple, _build) -> dict:
+    return _build()
+
+
+def chart_spec(digest: str, glossary_key: str, state: tuple, what: tuple, build) -> dict:
+    # A copy: the spec is shared by every session and Streamlit moves the data out of the dict it gets.
+    return copy.deepcopy(cached_chart_spec(digest, glossary_key, state, what, build))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
 def findings_index(digest: str, glossary_key: str, state: tuple, _findings) -> dict:
     return findings_by_row(_findings)
 
@@ -122,13 +144,26 @@ class Workspace:
     ref_columns: list[str] = field(default_factory=list)
 
 
-def flash(kind: str, text: str) -> None:
-    st.session_state.setdefault(MESSAGES, []).append((kind, text))
+def flash(kind: str, text: str, store: str = MESSAGES) -> None:
+    """Say something at the top of the screen (``show_messages``). It stays for MESSAGE_SECONDS over
+    reruns, so an automatic rerun (TER or the checks filling in) cannot wipe it before it is read; the
+    next action's messages replace the ones already shown."""
+    state = st.session_state
+    kept = [m for m in state.get(store, []) if not m["shown"]]
+    state[store] = [*kept, {"kind": kind, "text": text, "until": time.monotonic() + MESSAGE_SECONDS, "shown": False}]
 
 
-def show_messages() -> None:
-    for kind, text in st.session_state.pop(MESSAGES, []):
-        {"error": st.error, "success": st.success, "warning": st.warning}.get(kind, st.info)(text)
+def show_messages(store: str = MESSAGES) -> None:
+    now = time.monotonic()
+    messages = [m for m in st.session_state.get(store, []) if m["until"] > now]
+    for message in messages:
+        {"error": st.error, "success": st.success, "warning": st.warning}.get(message["kind"], st.info)(message["text"])
+        message["shown"] = True
+    st.session_state[store] = messages
+
+
+def clear_messages(store: str = MESSAGES) -> None:
+    st.session_state.pop(store, None)
 
 
 def process_pending() -> None:
@@ -245,6 +280,7 @@ def picker(label: str, options: dict[str, str], store: str, widget: str, help: s
 
     def chosen() -> None:  # runs before the script, so the line above sees the new choice
         st.session_state[store] = st.session_state[widget]
+        clear_messages()  # they were about what was open before
 
     return st.selectbox(label, keys, format_func=options.get, key=widget, help=help, on_change=chosen)
 
@@ -434,6 +470,40 @@ def checks_notice(result: Analysis) -> None:
 
 def table_for(ws: Workspace, result: Analysis):
     return segment_table(ws.digest, ws.glossary_key, result.state, ws.corpus, result.scores, result.findings or [])
+
+
+def search_index_for(ws: Workspace, result: Analysis) -> TableIndex:
+    """The filtering index of :func:`table_for`'s table (built once per table, shared by every session)."""
+    return table_index(ws.digest, ws.glossary_key, result.state, table_for(ws, result))
+
+
+def segment_rows_html_for(ws: Workspace, result: Analysis, rows, by_row: dict, **options) -> str:
+    """:func:`review_app.ui.render.segment_rows_html` of a page of rows, kept for every session: the
+    default view (worst first, page 1) is what every reviewer opens first, and word diffs cost."""
+    from review_app.ui.render import segment_rows_html
+
+    return page_html(
+        ws.digest, ws.glossary_key, result.state, tuple(rows.index), repr(sorted(options.items())), rows, by_row,
+        lambda rows, by_row: segment_rows_html(rows, by_row, **options),
+    )
+
+
+def score_chart(ws: Workspace, result: Analysis, table, metric_id: str) -> dict:
+    """The Overview's sentence-score box plots for one metric (a Vega-Lite spec built once per state)."""
+    from review_app.scoring.metrics import LOWER_IS_BETTER
+    from review_app.ui.charts import sentence_score_chart
+
+    def build() -> dict:
+        data = table[["system", "segment", metric_id]].rename(columns={metric_id: "score"})
+        return sentence_score_chart(data, result.metrics[metric_id], metric_id in LOWER_IS_BETTER)
+
+    return chart_spec(ws.digest, ws.glossary_key, result.state, ("scores", metric_id), build)
+
+
+def findings_chart(ws: Workspace, result: Analysis) -> dict:
+    from review_app.ui import charts
+
+    return chart_spec(ws.digest, ws.glossary_key, result.state, ("findings",), lambda: charts.findings_chart(result.findings or []))
 
 
 def index_for(ws: Workspace, result: Analysis) -> dict:

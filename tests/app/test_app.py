@@ -7,6 +7,7 @@ import math
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -230,6 +231,33 @@ def test_upload_bad_files_show_the_core_message(app, upload, message):
     errors = [e.value for e in at.error]
     assert any(message in e for e in errors), errors
     assert at.title[0].value == "tianwen-1"  # the corpus that was open stays open
+
+
+def test_a_message_outlives_automatic_reruns_and_gives_way_to_the_next_action(app):
+    app.session_state[common.PENDING_CORPUS_UPLOAD] = CorpusUpload(systems=(Upload("s.txt", b"x\n"),))
+    at = settle(app)
+    at.run()
+    at.run()  # reruns nobody asked for (TER or the checks filling in) keep what the last action said
+    assert any("upload at least one reference translation" in e.value for e in at.error)
+    at.session_state[common.PENDING_CORPUS_UPLOAD] = CorpusUpload(
+        systems=(Upload("bad.txt", b"ok\n\xff\n"),), references=(Upload("ref.txt", b"a\nb\n"),))
+    at.run()
+    errors = [e.value for e in at.error]
+    assert any("bad.txt, line 2" in e for e in errors), errors
+    assert not any("upload at least one" in e for e in errors)  # replaced, not piled up
+    next(s for s in at.sidebar.selectbox if s.key == "sidebar_corpus").set_value("bundled:wmt22-zh-en-sample").run()
+    assert at.title[0].value == "wmt22-zh-en-sample"
+    assert not at.error  # about the corpus that was open before: gone with it
+
+
+def test_a_message_goes_after_a_while(app, monkeypatch):
+    monkeypatch.setattr(common, "MESSAGE_SECONDS", 1.0)
+    app.session_state[common.PENDING_CORPUS_UPLOAD] = CorpusUpload(systems=(Upload("s.txt", b"x\n"),))
+    at = app.run()
+    assert any("upload at least one reference translation" in e.value for e in at.error)
+    time.sleep(1.2)
+    at.run()
+    assert not at.error
 
 
 def test_upload_over_the_limit_is_refused(app, monkeypatch):

@@ -13,7 +13,7 @@ from review_app.errors import InputError
 from review_app.scoring.results import score_corpus
 from review_app.scoring.significance import paired_bootstrap
 from review_app.segment_table import build_segment_table, findings_by_row
-from review_app.ui.frames import check_totals, findings_by_check, rank_systems, significance_table, system_table
+from review_app.ui.frames import box_stats, check_totals, findings_by_check, rank_systems, significance_table, system_table
 from review_app.ui.jobs import Job, ScoringJob, merge_scores, significance_job
 from review_app.ui.render import detail_html, legend_html, segment_rows_html
 from review_app.ui.sources import corpus_digest, glossary_digest, resolve_corpus_ref
@@ -246,3 +246,39 @@ def test_pending_scores_show_an_ellipsis(three):
     table = build_segment_table(corpus, partial, [])
     out = segment_rows_html(table.iloc[:1], {}, ref_columns=["ref"], metrics={"bleu": "BLEU", "ter": "TER"})
     assert 'class="value pending" title="still being computed">…' in out
+
+
+# --- charts ----------------------------------------------------------------------------------------
+
+
+def test_box_stats_are_what_a_box_plot_draws():
+    values = [1, 2, 3, 4, 5, 6, 7, 8, 100]  # 100 lies beyond 1.5 IQR: not in the whisker
+    data = pd.DataFrame({"system": ["a"] * 9 + ["b"] * 3, "score": values + [10.0, float("nan"), 30.0]})
+    boxes = box_stats(data).set_index("system")
+    columns = ["lower", "q1", "median", "q3", "upper", "segments"]
+    # linear interpolation, as numpy and Vega-Lite; whiskers at the furthest values within 1.5 IQR
+    assert boxes.loc["a", columns].tolist() == [1.0, 3.0, 5.0, 7.0, 8.0, 9]
+    assert boxes.loc["b", columns].tolist() == [10.0, 15.0, 20.0, 25.0, 30.0, 2]  # the unscored one left out
+    assert box_stats(pd.DataFrame({"system": ["c"], "score": [float("nan")]})).empty
+
+
+def test_score_chart_sends_one_row_per_system_on_a_large_corpus():
+    import numpy as np
+
+    from review_app.ui.charts import MAX_POINTS, findings_chart, sentence_score_chart
+
+    rng = np.random.default_rng(1)
+    n = MAX_POINTS  # two systems: over the limit, so no dots
+    data = pd.DataFrame({"system": ["low"] * n + ["high"] * n, "segment": list(range(1, n + 1)) * 2,
+                         "score": np.concatenate([rng.uniform(0, 50, n), rng.uniform(50, 100, n)])})
+    spec = sentence_score_chart(data, "BLEU", lower_is_better=False)
+    (rows,) = spec["datasets"].values()
+    assert [r["system"] for r in rows] == ["low", "high"] and all("q1" in r for r in rows)
+    assert spec["layer"][0]["encoding"]["y"]["sort"] == ["high", "low"]  # best median first
+    ter = sentence_score_chart(data, "TER", lower_is_better=True)
+    assert ter["layer"][0]["encoding"]["y"]["sort"] == ["low", "high"]
+    small = sentence_score_chart(data.iloc[:100], "BLEU", lower_is_better=False)
+    assert sorted(len(rows) for rows in small["datasets"].values()) == [1, 100]  # the boxes and every dot
+    bars = findings_chart([{"system": "a", "segment": 1, "check": "qa.x", "severity": "error"}] * 2)
+    (counts,) = bars["datasets"].values()
+    assert counts == [{"check": "qa.x", "severity": "error", "count": 2, "severity_rank": 0}]

@@ -42,7 +42,7 @@ def reset(name: str, file: gm.GlossaryFile, rows: list | None = None, origins: l
 
 
 def say(kind: str, text: str) -> None:
-    state.setdefault(MESSAGES, []).append((kind, text))
+    common.flash(kind, text, MESSAGES)
 
 
 # --- which glossary ------------------------------------------------------------------------------
@@ -73,8 +73,7 @@ with top[1].popover("New glossary", icon=":material/add:", width="stretch"):
             state["gl_file_next"] = created.name
             say("success", f"Created {created.path.name}.")
             st.rerun()
-for kind, text in state.pop(MESSAGES, []):
-    {"error": st.error, "success": st.success, "warning": st.warning}.get(kind, st.info)(text)
+common.show_messages(MESSAGES)
 if name is None:
     st.info(f"No glossary in {folder} yet: create one, or set REVIEW_APP_GLOSSARY_DIR.")
     st.stop()

@@ -1,14 +1,11 @@
 """Overview: corpus scores per system with signatures, findings per check, charts, significance."""
 
-import altair as alt
 import streamlit as st
 
-from review_app.highlight import SEVERITY_ORDER
 from review_app.scoring.metrics import LOWER_IS_BETTER
 from review_app.ui import common, review_panels
-from review_app.ui.frames import check_totals, findings_by_check, rank_systems, significance_table, system_table
+from review_app.ui.frames import check_totals, rank_systems, significance_table, system_table
 
-SEVERITY_COLOURS = ["#b42318", "#d49100", "#2e64c0"]  # error, warning, info (as highlight.HIGHLIGHT_CSS)
 AUTO_SIGNIFICANCE_WORK = 20_000  # segments x systems below which the test runs without asking
 
 ws = common.workspace()
@@ -74,25 +71,10 @@ with left:
         "Metric", [m for m in metrics if m in scores.metric_ids], format_func=metrics.get, default="bleu",
         key="overview_chart_metric", label_visibility="collapsed", persist_state="session",
     ) or "bleu"
-    data = table[["system", "segment", chart_metric]].rename(columns={chart_metric: "score"})
-    order = (
-        data.groupby("system")["score"].median()
-        .sort_values(ascending=chart_metric in LOWER_IS_BETTER).index.tolist()
-    )
-    top = 100.0 if chart_metric not in LOWER_IS_BETTER else max(100.0, float(data["score"].max() or 0))
-    axis = alt.X("score:Q", title=f"{metrics[chart_metric]} per segment", scale=alt.Scale(domain=[0, top], nice=False))
-    box = alt.Chart(data).mark_boxplot(size=18, color="#5b7db1", median={"color": "#101828"}, outliers=False).encode(
-        x=axis, y=alt.Y("system:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
-    )
-    points = alt.Chart(data).mark_circle(size=14, opacity=0.35, color="#344054").encode(
-        x=axis, y=alt.Y("system:N", sort=order, title=None),
-        yOffset=alt.YOffset("jitter:Q"),
-        tooltip=[alt.Tooltip("system:N"), alt.Tooltip("segment:Q"), alt.Tooltip("score:Q", format=".1f")],
-    ).transform_calculate(jitter="random() * 14 - 7")
-    layers = box + points if len(data) <= 5000 else box
-    st.altair_chart(layers.properties(height=alt.Step(34)), width="stretch")
+    st.vega_lite_chart(common.score_chart(ws, result, table, chart_metric), width="stretch")
     st.caption(("Lower is better." if chart_metric in LOWER_IS_BETTER else "Higher is better.")
-               + " Boxes: middle half of the segments; line: median.")
+               + " Boxes: middle half of the segments; dark line: median; whiskers: the furthest segments "
+               "within 1.5 box widths.")
 with right:
     st.subheader("Findings by check")
     if result.findings is None:
@@ -102,18 +84,7 @@ with right:
     elif not findings:
         st.success("No findings.")
     else:
-        long = findings_by_check(findings)
-        check_order = long.groupby("check", sort=False)["count"].sum().sort_values(ascending=False, kind="stable").index.tolist()
-        long["severity_rank"] = long["severity"].map(SEVERITY_ORDER.index)
-        bars = alt.Chart(long).mark_bar().encode(
-            x=alt.X("count:Q", stack="zero", title="Findings", axis=alt.Axis(tickMinStep=1, format="d")),
-            y=alt.Y("check:N", sort=check_order, title=None, axis=alt.Axis(labelLimit=220)),
-            color=alt.Color("severity:N", scale=alt.Scale(domain=list(SEVERITY_ORDER), range=SEVERITY_COLOURS),
-                            legend=alt.Legend(orient="top", title=None)),
-            order=alt.Order("severity_rank:Q"),
-            tooltip=[alt.Tooltip("check:N"), alt.Tooltip("severity:N"), alt.Tooltip("count:Q")],
-        )
-        st.altair_chart(bars.properties(height=alt.Step(26)), width="stretch")
+        st.vega_lite_chart(common.findings_chart(ws, result), width="stretch")
         with st.expander("Counts by check and severity"):
             st.dataframe(
                 check_totals(findings), hide_index=True, width="stretch", key="overview_checks",

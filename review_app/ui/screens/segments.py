@@ -6,9 +6,9 @@ import math
 import streamlit as st
 
 from review_app.scoring.metrics import LOWER_IS_BETTER
-from review_app.segment_table import NO_FINDINGS, SegmentQuery, check_names, filter_rows, page, sort_rows, table_csv, worst_first
+from review_app.segment_table import NO_FINDINGS, SegmentQuery, page, select_rows, table_csv
 from review_app.ui import common
-from review_app.ui.render import DIFF_MODES, legend_html, segment_rows_html
+from review_app.ui.render import DIFF_MODES, legend_html
 from review_app.safety import safe_name
 
 SORTS = {
@@ -26,6 +26,7 @@ result = common.analysis(ws)
 corpus = ws.corpus
 metrics = result.metrics
 table = common.table_for(ws, result)
+table_index = common.search_index_for(ws, result)
 by_row = common.index_for(ws, result)
 
 st.title("Segments")
@@ -42,7 +43,7 @@ if len(systems) > 1:
 else:
     chosen_systems = []
     rest = row1
-checks = check_names(table)
+checks = [name for name in table_index.check_rows if name != NO_FINDINGS]
 chosen_checks = rest[0].multiselect(
     "Checks", [*checks, NO_FINDINGS], key="segments_checks", placeholder="Any (or none)", persist_state="session",
     help="Rows where any of these checks found something.",
@@ -87,24 +88,21 @@ query = SegmentQuery(
     score_max=score_range[1] if narrowed and score_range[1] < upper else None,
     text=search,
 )
-filtered = filter_rows(table, query)
-if sort == "worst":
-    filtered = worst_first(filtered, metric)
-elif sort == "best":
-    filtered = sort_rows(filtered, metric, descending=metric not in LOWER_IS_BETTER)
-elif sort == "findings":
-    filtered = sort_rows(filtered, "findings", descending=True)
-elif sort == "severity":
-    filtered = sort_rows(filtered, "severity")
-else:
-    filtered = sort_rows(filtered, "segment")
+order_by, descending = {
+    "worst": (metric, metric in LOWER_IS_BETTER),
+    "best": (metric, metric not in LOWER_IS_BETTER),
+    "findings": ("findings", True),
+    "severity": ("severity", False),
+}.get(sort, ("segment", False))
+# Positions only: the text columns are taken for the page shown (and the CSV), not for every filter change.
+positions = select_rows(table, query, order_by, descending=descending, index=table_index)
 
 # Back to the first page whenever what is shown changes: the page widget's key follows the filters.
 signature = repr((ws.digest, query, sort, metric, page_size))
 page_key = f"{PAGE_KEY}_{hashlib.sha1(signature.encode()).hexdigest()[:12]}"
-pages = max(1, -(-len(filtered) // page_size))
+pages = max(1, -(-len(positions) // page_size))
 current = st.session_state.get(page_key, 1)
-shown = page(filtered, current if isinstance(current, int) else 1, page_size)
+shown = page(table, current if isinstance(current, int) else 1, page_size, positions)
 
 # --- what is shown -------------------------------------------------------------------------------
 info, downloads = st.columns([3, 2], vertical_alignment="center")
@@ -118,7 +116,7 @@ with downloads:
     d1, d2 = st.columns(2)
     d1.download_button(
         "Download CSV",
-        data=lambda: table_csv(filtered, metrics),
+        data=lambda: table_csv(table.iloc[positions], metrics),
         file_name=safe_name(f"{corpus.name}-segments.csv"),
         mime="text/csv",
         icon=":material/download:",
@@ -161,7 +159,9 @@ if view == "Table":
 else:
     st.html(legend_html(diff))
     st.html(
-        segment_rows_html(
+        common.segment_rows_html_for(
+            ws,
+            result,
             shown.rows,
             by_row,
             ref_columns=ws.ref_columns,
