@@ -59,8 +59,11 @@ class AppServer:
 
 
 @contextmanager
-def running_app(folder: Path, env: Mapping[str, str | None] = {}, timeout: float = 90.0) -> Iterator[AppServer]:
-    """The server, its log in ``folder``; ``env`` sets (or, with None, removes) environment variables."""
+def running_app(
+    folder: Path, env: Mapping[str, str | None] = {}, timeout: float = 90.0, script: str = "review_app/app.py",
+) -> Iterator[AppServer]:
+    """The server, its log in ``folder``; ``env`` sets (or, with None, removes) environment variables.
+    ``script``: another Streamlit script to serve with the app's settings (a benchmark's baseline page)."""
     environment = dict(os.environ)
     for name, value in env.items():
         if value is None:
@@ -71,7 +74,7 @@ def running_app(folder: Path, env: Mapping[str, str | None] = {}, timeout: float
     log = Path(folder) / "streamlit.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "review_app/app.py", "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
             cwd=REPO, env=environment, stdout=out, stderr=subprocess.STDOUT,
         )
