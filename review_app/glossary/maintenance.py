@@ -558,6 +558,26 @@ def backups(name: str, folder: str | os.PathLike | None = None) -> list[Path]:
     return sorted((p for p in backup_dir.iterdir() if pattern.fullmatch(p.name)), reverse=True)
 
 
+def remove_stale_temporaries(path: Path) -> None:
+    """Temporary files a killed save of ``path`` left behind (``.NAME.csv.*.tmp`` beside it, a backup's
+    in ``.backups/``). Only called under the file's lock: no live save of this glossary owns them."""
+    patterns = [
+        # textio.atomic_write_bytes: tempfile.mkstemp(prefix=".TARGET.", suffix=".tmp"), 8 random characters
+        (path.parent, re.compile(re.escape(f".{path.name}.") + r"[a-z0-9_]{8}\.tmp")),
+        (path.parent / BACKUP_DIR, re.compile(re.escape(f".{path.stem}.") + r"\d{8}T\d{12}Z\.csv\.[a-z0-9_]{8}\.tmp")),
+    ]
+    for folder, pattern in patterns:
+        try:
+            names = [p for p in folder.iterdir() if pattern.fullmatch(p.name)]
+        except OSError:
+            continue
+        for stale in names:
+            try:
+                stale.unlink()
+            except OSError:
+                pass
+
+
 def save_glossary(
     name: str,
     glossary: Glossary,
@@ -577,6 +597,7 @@ def save_glossary(
     text = glossary_to_csv(replace(glossary, path=path.name))
     now = (clock or (lambda: datetime.now(UTC)))().astimezone(UTC)
     with file_lock(path):
+        remove_stale_temporaries(path)
         current = open_glossary(path.name, path.parent)
         if current.digest != expected_digest:
             raise GlossaryConflict(current, glossary, expected_digest)
