@@ -288,3 +288,33 @@ def test_add_selected_text_from_review_as_term_and_as_variant(app, folder):
     at = settle(at)
     assert any("duplicate term 'European Space Agency'" in e.value for e in at.error)
     assert len(gm.backups(NAME, folder)) == 2
+
+
+def test_a_full_disk_is_said_and_the_edits_stay_in_the_page(app, folder, monkeypatch):
+    import errno
+
+    from review_app import textio
+
+    before = (folder / f"{NAME}.csv").read_bytes()
+    at = glossary_page(app)
+    at = edit(at, edited={0: {"note": "my note"}})
+    real_write = textio._atomic_write
+
+    def disk_full(target, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(textio, "_atomic_write", disk_full)
+    button(at, "Save glossary").click()
+    at = settle(at)
+    no_exception(at)
+    assert any("No space left on device" in e.value for e in at.error), [e.value for e in at.error]
+    assert (folder / f"{NAME}.csv").read_bytes() == before and not gm.backups(NAME, folder)
+    # the work is still in the page: the editor keeps the edit, counted as unsaved
+    assert at.session_state[editor_key(at)]["edited_rows"] == {0: {"note": "my note"}}
+    assert any("Unsaved changes:" in m.value and "1 changed" in m.value for m in at.markdown)
+
+    monkeypatch.setattr(textio, "_atomic_write", real_write)  # space again: the same edits save
+    button(at, "Save glossary").click()
+    at = settle(at)
+    no_exception(at)
+    assert terms_on_disk(folder)["Tianwen-1"].note == "my note"
