@@ -118,7 +118,9 @@ def test_killed_at_random_moments_the_file_is_always_a_whole_version(folder):
     for attempt in range(8):
         child = start_writer(folder, "loop")
         try:
-            assert child.stdout.readline().strip(), child.stderr.read()  # it is saving
+            first = child.stdout.readline().strip()  # the digest of the first version it saves
+            assert first, child.stderr.read()
+            versions.add(first)
             time.sleep(rng.uniform(0.0, 0.6))
             versions.update(line.strip() for line in kill(child).splitlines() if line.strip())
         finally:
