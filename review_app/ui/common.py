@@ -142,6 +142,7 @@ class Workspace:
     glossary_key: str = "none"
     glossary_label: str = "no glossary"
     ref_columns: list[str] = field(default_factory=list)
+    review_key: str = ""  # what its reviews are saved under (review_state.corpus_key)
 
 
 def flash(kind: str, text: str, store: str = MESSAGES) -> None:
@@ -351,6 +352,7 @@ def workspace() -> Workspace:
         glossary_key=glossary_key,
         glossary_label=glossary_label,
         ref_columns=reference_columns(corpus),
+        review_key=review_state.corpus_key(corpus, digest if choice.startswith("upload:") else None),
     )
 
 
@@ -430,7 +432,7 @@ def analysis(ws: Workspace) -> Analysis:
     if findings:
         from review_app.ui import review_state
 
-        findings, dismissed = review_state.visible_findings(ws.corpus, findings)
+        findings, dismissed = review_state.visible_findings(ws.review_key, findings)
     return Analysis(
         scores=job.current(), findings=findings, pending=job.pending_metrics if job.error is None else (),
         job=job, checks=checks, checks_error=checks_error, dismissed=dismissed, checks_running=checks_running,

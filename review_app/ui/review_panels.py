@@ -42,7 +42,7 @@ def load(ws: Any) -> HumanReview:
     lines = {s.name: s.segments for s in corpus.systems}
     try:
         store = rs.store()
-        key = rs.corpus_key(corpus)
+        key = ws.review_key
         reviews, annotations = store.list_reviews(key), store.annotations(key)
     except StorageError as exc:
         return HumanReview([], [], wf.mqm_system_table(lines, [], []), error=str(exc))

@@ -107,17 +107,23 @@ def store_or_stop() -> ReviewStore:
         st.stop()
 
 
-def corpus_key(corpus: Any) -> str:
-    """What reviews of a corpus are saved under: its name (the same corpus opened again, by anyone,
-    finds them)."""
-    return str(corpus.name)[:255] or "corpus"
+def corpus_key(corpus: Any, upload_digest: str | None = None) -> str:
+    """What reviews of a corpus are saved under. A corpus on the server (bundled or a folder): its name,
+    so the same corpus opened again, by anyone, finds them. An upload: its name and a hash of its
+    content (``upload_digest``), because uploads are often named alike ("upload", "mt") and one person's
+    verdicts must not land on someone else's different texts."""
+    name = str(corpus.name) or "corpus"
+    if upload_digest:
+        suffix = f" (upload {upload_digest[:12]})"
+        return name[:255 - len(suffix)] + suffix
+    return name[:255]
 
 
-def visible_findings(corpus: Any, findings: list) -> tuple[list, str]:
+def visible_findings(key: str, findings: list) -> tuple[list, str]:
     """``findings`` without the dismissed ones, and a key that changes when the dismissals do.
     If the database cannot be read, every finding is shown and a notice says why."""
     try:
-        dismissed = store().dismissed_findings(corpus_key(corpus))
+        dismissed = store().dismissed_findings(key)
     except StorageError as exc:
         if st.session_state.get(STORE_NOTICE) != str(exc):
             st.session_state[STORE_NOTICE] = str(exc)

@@ -12,7 +12,8 @@ from review_app.corpus import load_corpus
 from review_app.review import ReviewStore, default_database_url, metric_agreement
 from review_app.scoring.results import score_corpus
 from review_app.segment_table import build_segment_table
-from review_app.ui import common
+from review_app.ui import common, review_state
+from review_app.ui.sources import corpus_digest
 from review_app.ui.uploads import CorpusUpload, Upload, corpus_from_upload
 
 from .conftest import no_exception, settle
@@ -79,7 +80,7 @@ def test_ranking_table_and_agreement_with_enough_reviews(app, store):
     corpus = corpus_from_upload(upload)
     app.session_state[common.PENDING_CORPUS_UPLOAD] = upload
     at = settle(app)
-    key = corpus.name
+    key = review_state.corpus_key(corpus, corpus_digest(corpus))  # an upload's reviews: name and content
     for system, lines in (("a", a), ("b", b)):
         for segment in range(1, 8):
             store.save_review(key, system, segment, reviewer="Ana", base_version=0, verdict="needs_fix")

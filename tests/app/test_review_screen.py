@@ -365,7 +365,7 @@ def test_several_systems_are_reviewed_apart(app, other_store):
     )
     app.session_state[common.PENDING_CORPUS_UPLOAD] = upload
     at = settle(app)
-    name = at.title[0].value
+    name = upload_key(upload)
     at = page(at, "review")
     at.sidebar.text_input(key="reviewer").set_value("Ana")
     at = settle(at)
@@ -383,6 +383,46 @@ def test_several_systems_are_reviewed_apart(app, other_store):
     # Segment detail links here.
     at = page(at, "detail")
     assert any(link.label == "Review this segment" for link in at.get("page_link"))
+
+
+def upload_key(upload) -> str:
+    """What an upload's reviews are saved under: its name and a hash of its content."""
+    from review_app.ui import review_state
+    from review_app.ui.sources import corpus_digest
+    from review_app.ui.uploads import corpus_from_upload
+
+    corpus = corpus_from_upload(upload)
+    return review_state.corpus_key(corpus, corpus_digest(corpus))
+
+
+def test_uploads_with_the_same_name_keep_their_reviews_apart(app, other_store):
+    from review_app.ui.uploads import CorpusUpload, Upload
+
+    def upload_of(mt: str) -> CorpusUpload:  # one system file: the corpus is named "mt" both times
+        return CorpusUpload(systems=(Upload("mt.txt", mt.encode()),), references=(Upload("ref.txt", b"The cat sat.\n"),))
+
+    first, second = upload_of("The cat sat.\n"), upload_of("A cat was sitting.\n")
+    assert upload_key(first) != upload_key(second) and upload_key(first).startswith("mt (upload ")
+
+    def verdict_shown(at, upload):
+        h = hashlib.sha1(f"{upload_key(upload)}\x1fmt\x1f1".encode()).hexdigest()[:12]
+        return at.segmented_control(key=f"rv_verdict_{h}")
+
+    app.session_state[common.PENDING_CORPUS_UPLOAD] = first
+    at = settle(app)
+    at = page(at, "review")
+    at.sidebar.text_input(key="reviewer").set_value("Ana")
+    at = settle(at)
+    verdict_shown(at, first).set_value("accepted")
+    at = settle(at)
+    assert other_store.get_segment(upload_key(first), "mt", 1).verdict is Verdict.ACCEPTED
+
+    at.session_state[common.PENDING_CORPUS_UPLOAD] = second  # someone's other "mt.txt"
+    at = settle(at)
+    no_exception(at)
+    assert "A cat was sitting." in html_of(at)
+    assert verdict_shown(at, second).value is None and "0 of 1 segments of mt reviewed" in html_of(at)
+    assert other_store.get_segment(upload_key(second), "mt", 1).version == 0
 
 
 def test_repeated_text_asks_which_occurrence(app, other_store, corpus):

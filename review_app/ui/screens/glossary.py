@@ -237,7 +237,7 @@ with tab_concordance:
     st.caption(f"Every term of the saved {name} in {corpus.name} ({common.describe(corpus)}): where the MT has it, "
                "and the glossary checks' findings about it (dismissed false alarms left out).")
     try:
-        dismissals = rs.store().dismissed_findings(rs.corpus_key(corpus))
+        dismissals = rs.store().dismissed_findings(ws.review_key)
     except StorageError:
         dismissals = []
     conc = concordance(ws.digest, file.digest, wf.dismissals_digest(dismissals), corpus, file.glossary, dismissals)
