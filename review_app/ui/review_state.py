@@ -60,12 +60,20 @@ def clean_name(value: Any) -> str:
 
 
 def reviewer_sidebar() -> None:
-    """"Your name" in the sidebar, asked once per session (``?reviewer=NAME`` in the address fills it in)."""
+    """"Your name" in the sidebar, asked once per session (``?reviewer=NAME`` in the address fills it in).
+    The address keeps the name (``?reviewer=``), so reloading the page or opening it again from the
+    browser's history does not ask again."""
     state = st.session_state
     if REVIEWER_NAME not in state:
         state[REVIEWER_NAME] = clean_name(st.query_params.get(REVIEWER))
     if not state.get(REVIEWER) and state[REVIEWER_NAME]:
         state[REVIEWER] = state[REVIEWER_NAME]
+    name = state[REVIEWER_NAME]
+    if st.query_params.get(REVIEWER, "") != name:  # also after a page switch, which clears the address
+        if name:
+            st.query_params[REVIEWER] = name
+        else:
+            del st.query_params[REVIEWER]
 
     def typed() -> None:
         state[REVIEWER_NAME] = clean_name(state.get(REVIEWER))

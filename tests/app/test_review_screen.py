@@ -107,6 +107,16 @@ def test_name_required_before_anything_is_saved(app, other_store):
     assert other_store.get_segment(CORPUS, SYSTEM, 2).version == 0
 
 
+def test_the_name_stays_in_the_address(app):
+    at = review(app)  # typed in the sidebar
+    assert at.query_params["reviewer"] == "Ana"
+    at = page(at, "segments")  # a page switch clears the address; the name is put back
+    assert at.query_params["reviewer"] == "Ana"
+    at.sidebar.text_input(key="reviewer").set_value("")
+    at = settle(at)
+    assert "reviewer" not in at.query_params
+
+
 def test_verdict_saved_with_name_history_and_progress(app, other_store):
     at = review(app)
     assert "0 of 7 segments of seed-mt reviewed" in html_of(at)

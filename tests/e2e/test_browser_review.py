@@ -5,6 +5,8 @@ Glossary and Overview screens are kept under test-artifacts/."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 # The server, the browser page and the helpers are the app's browser tests' own.
@@ -117,3 +119,21 @@ def test_annotation_survives_a_reload(server, page, tmp_path):
     assert_no_exception(page)
     metrics = page.locator('[data-testid="stMetric"]').all_inner_texts()
     assert any(m.startswith("Added") and m.strip().endswith("1") for m in metrics), metrics
+
+
+def test_the_name_survives_a_reload_and_a_page_switch(server, page):
+    expect = pytest.importorskip("playwright.sync_api").expect
+    page.goto(f"{server}/review")
+    wait_for_app(page)
+    name = page.get_by_label("Your name", exact=True)
+    name.fill("Noor Example")
+    name.press("Enter")
+    wait_for_app(page)
+    expect(page).to_have_url(re.compile(r"[?&]reviewer=Noor(\+|%20)Example"), timeout=30_000)
+    nav(page, "Segments")
+    page.locator(".seg-row").first.wait_for()
+    wait_for_app(page)
+    page.reload()  # a new session
+    wait_for_app(page)
+    expect(page.get_by_label("Your name", exact=True)).to_have_value("Noor Example", timeout=30_000)
+    assert_no_exception(page)
