@@ -258,3 +258,26 @@ def test_an_index_of_another_table_is_refused(corpus, scores):
 def test_the_index_lists_the_checks_that_fired(corpus, scores):
     index = index_table(build_segment_table(corpus, scores, FINDINGS))
     assert [name for name in index.check_rows if name != NO_FINDINGS] == ["case", "glossary", "number"]
+
+
+def test_the_index_filters_as_the_plain_path_on_random_text():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    alphabet = st.sampled_from(list("aAbBß ẞİıΣσς\u0307\x1f,.xX猫的") + ["ﬁ", "ǅ"])
+    texts = st.text(alphabet, max_size=12)
+
+    @settings(max_examples=150, deadline=None)
+    @given(rows=st.lists(st.tuples(texts, texts, texts), min_size=1, max_size=6), needle=texts,
+           pick=st.integers(min_value=0, max_value=100))
+    def check(rows, needle, pick):
+        corpus = Corpus(name="r", systems=(Text("A", tuple(r[0] for r in rows)),),
+                        references=(Text("ref", tuple(r[1] for r in rows)),), source=Text("src", tuple(r[2] for r in rows)))
+        table = build_segment_table(corpus)
+        index = index_table(table)
+        cell = rows[pick % len(rows)][pick % 3]
+        for text in (needle, cell, cell[1:4].upper()):  # random, and pieces of what is there
+            query = SegmentQuery(text=text)
+            assert (matching_rows(table, query, index) == matching_rows(table, query)).all(), (rows, text)
+
+    check()
