@@ -48,6 +48,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "e2e"))
 
 from app_server import ARGS, CHROMIUM, running_app  # noqa: E402  (the e2e tests' server helpers)
+from streamlit_session import until_complete  # noqa: E402  (TER and the checks in before the load)
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "data" / "wmt22-zh-en"
 ACTIONS = ["first page (overview, scores)", "segments screen", "search 'China'", "page 2", "segment detail"]
@@ -221,20 +222,6 @@ async def browser_visit(browser, url: str, number: int, timeout: float, delay: f
     finally:
         await context.close()
     return out
-
-
-async def until_complete(url: str, timeout: float) -> float:
-    """Open the Overview until nothing is pending (TER and the checks fill in after the first page), so
-    the sessions measure a server that is done computing. Returns the seconds waited."""
-    from streamlit_session import StreamlitSession
-
-    start = time.perf_counter()
-    async with StreamlitSession(url, timeout=timeout) as session:
-        while "progress" in (await session.open()).elements:
-            if time.perf_counter() - start > timeout:
-                raise TimeoutError("the scores and checks were not complete in time")
-            await asyncio.sleep(1.0)
-    return time.perf_counter() - start
 
 
 # --- the run -----------------------------------------------------------------------------------------

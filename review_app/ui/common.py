@@ -474,9 +474,9 @@ def table_for(ws: Workspace, result: Analysis):
     return segment_table(ws.digest, ws.glossary_key, result.state, ws.corpus, result.scores, result.findings or [])
 
 
-def search_index_for(ws: Workspace, result: Analysis) -> TableIndex:
-    """The filtering index of :func:`table_for`'s table (built once per table, shared by every session)."""
-    return table_index(ws.digest, ws.glossary_key, result.state, table_for(ws, result))
+def search_index_for(ws: Workspace, result: Analysis, table) -> TableIndex:
+    """The filtering index of ``table`` (:func:`table_for`'s; built once per table, shared by every session)."""
+    return table_index(ws.digest, ws.glossary_key, result.state, table)
 
 
 def segment_rows_html_for(ws: Workspace, result: Analysis, rows, by_row: dict, **options) -> str:

@@ -118,7 +118,6 @@ class StreamlitSession:
         raise ProtocolError(f"no widget {key!r} on the page; widgets: {sorted(widgets)}")
 
     async def _run(self, message: BackMsg) -> RunResult:
-        message.rerun_script.query_string = message.rerun_script.query_string or ""
         start = time.perf_counter()
         await self.connection.send(message.SerializeToString())
         result = RunResult(seconds=0.0)
@@ -174,9 +173,22 @@ class StreamlitSession:
             result.markdown.append(body.body)
         elif kind == "heading":
             result.headings.append(body.body)
-        element_id = getattr(body, "id", "") if hasattr(body, "id") else ""
+        element_id = getattr(body, "id", "")
         if element_id.startswith("$$ID-"):
             # "$$ID-<hash>-<user key>" (the user key may itself contain "-")
             user_key = element_id.split("-", 2)[2] if element_id.count("-") >= 2 else ""
             if user_key and user_key != "None":
                 result.widgets[user_key] = (element_id, kind)
+
+
+async def until_complete(url: str, timeout: float) -> float:
+    """Open the default page (the Overview) until nothing on it is in progress: every score and finding
+    is in, so the tables every session then shares are final. Returns the seconds it took."""
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    async with StreamlitSession(url, timeout=timeout) as session:
+        while "progress" in (await session.open()).elements:
+            if loop.time() - start > timeout:
+                raise TimeoutError(f"scores and checks not complete after {timeout:.0f} s")
+            await asyncio.sleep(1.0)
+    return loop.time() - start

@@ -23,7 +23,7 @@ from review_app.scoring.results import score_corpus
 from review_app.segment_table import SegmentQuery, build_segment_table, select_rows
 
 from .app_server import running_app
-from .streamlit_session import StreamlitSession
+from .streamlit_session import StreamlitSession, until_complete
 
 SESSIONS = 20
 WORDS = ["China", "price", "said", "people", "game", "order", "company", "world", "product", "water",
@@ -46,16 +46,6 @@ def wmt22_server(tmp_path_factory):
     with running_app(folder, {"REVIEW_APP_CORPUS": str(WMT22), "REVIEW_APP_CACHE_DIR": str(cache)}, timeout=120) as app:
         asyncio.run(until_complete(app.url, timeout=600))
         yield app.url, WMT22, cache
-
-
-async def until_complete(url: str, timeout: float) -> None:
-    """The Overview until every score and finding is in (the table every session then shares is final)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    async with StreamlitSession(url, timeout=timeout) as session:
-        while "progress" in (await session.open()).elements:
-            assert loop.time() < deadline, "scores and checks not complete in time"
-            await asyncio.sleep(1.0)
 
 
 def shown_rows(run) -> list[tuple[str, int]]:

@@ -26,7 +26,7 @@ result = common.analysis(ws)
 corpus = ws.corpus
 metrics = result.metrics
 table = common.table_for(ws, result)
-table_index = common.search_index_for(ws, result)
+table_index = common.search_index_for(ws, result, table)
 by_row = common.index_for(ws, result)
 
 st.title("Segments")
